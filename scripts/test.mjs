@@ -1,0 +1,38 @@
+// npm test: type-check, then every test file under test/ with node's test runner, on the
+// embedded store and on PostgreSQL (TEST_STORES, default both), in an odd time zone
+// (TZ=Asia/Kathmandu, +05:45) so code that leans on the process's local time fails here.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const only = process.argv.slice(2);
+
+function findTests(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return findTests(full);
+    return entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const files = (only.length ? only : findTests(path.join(root, 'test'))).sort();
+const env = { ...process.env, TZ: 'Asia/Kathmandu', NODE_ENV: 'test' };
+
+if (!only.length) {
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], {
+    stdio: 'inherit',
+    env,
+  });
+  if (tsc.status !== 0) {
+    console.error('Type check failed');
+    process.exit(tsc.status ?? 1);
+  }
+}
+
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 3}`, ...files],
+  { stdio: 'inherit', env, cwd: root },
+);
+process.exit(result.status ?? 1);

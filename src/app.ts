@@ -1,0 +1,88 @@
+// buildApp: the whole HTTP application from a config and a store, without a port, so tests
+// and the server build the same thing.
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from './config';
+import type { AppContext } from './context';
+import type { Database } from './db';
+import { registerAuth } from './http/auth';
+import { registerProblemHandlers } from './http/problem-handler';
+import { installValidators, refuseNulCharacters } from './http/validation';
+import { accountRoutes } from './features/accounts/routes';
+import { resolveToken } from './features/accounts/service';
+import { opsRoutes } from './features/ops/routes';
+
+export interface BuildOptions {
+  config: AppConfig;
+  db: Database;
+  /** The clock; tests may stand at a chosen instant. */
+  now?: () => number;
+  /** Logger options; false for none (tests). */
+  logger?: boolean | object;
+}
+
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const ctx: AppContext = { db, config, now: options.now ?? Date.now };
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installValidators(app);
+  refuseNulCharacters(app);
+  // JSON only: a text/plain body is a 415, not a string handed to a JSON schema.
+  app.removeContentTypeParser('text/plain');
+  registerProblemHandlers(app);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Slotwise scheduling API',
+        version: '1.0.0',
+        description:
+          'Availability, booking links, meetings and calendars. Errors are application/problem+json (RFC 9457). ' +
+          'Authenticate with `Authorization: Bearer <token>` (or `Token <token>`), or the session cookie plus `X-CSRF-Token` on writes.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(async (docs) => {
+    // The documentation pages are public; routes declare their auth, and these cannot otherwise.
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...(route.config ?? {}), auth: 'none' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/api/docs' });
+  });
+  app.get('/api/openapi.json', { config: { auth: 'none' }, schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app, (token) => resolveToken(ctx, token));
+  opsRoutes(app, ctx);
+  accountRoutes(app, ctx);
+
+  app.addHook('onClose', async () => {
+    await db.close();
+  });
+  return app;
+}

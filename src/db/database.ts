@@ -1,0 +1,40 @@
+// The one database interface the features use, whichever store is behind it:
+// embedded PGlite or a PostgreSQL pool. Both speak the same SQL dialect.
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'embedded' | 'postgres';
+  /** Runs fn inside one transaction on one connection; commits if it resolves, rolls back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs fn on one dedicated connection outside any transaction (migrations, advisory locks). */
+  session<T>(fn: (conn: Queryable & { exec(sql: string): Promise<void> }) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** SQLSTATE codes the features turn into answers. */
+export const SqlState = {
+  uniqueViolation: '23505',
+  exclusionViolation: '23P01',
+  foreignKeyViolation: '23503',
+  checkViolation: '23514',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
+} as const;
+
+export function sqlState(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  return undefined;
+}
+
+/** The constraint a violation names, when the driver reports it. */
+export function violatedConstraint(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'constraint' in error && typeof error.constraint === 'string') {
+    return error.constraint;
+  }
+  return undefined;
+}

@@ -1,0 +1,43 @@
+// Cursor pagination shared by every list: `limit` 1..100 (default 20) and an opaque cursor
+// that encodes the sort key of the last row returned.
+import { Type, type Static } from 'typebox';
+import { invalidField } from './errors';
+
+export const PageQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1 to 100' })),
+  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'Opaque cursor from the previous page' })),
+});
+export type PageQuery = Static<typeof PageQuery>;
+
+export const pageOf = <T extends ReturnType<typeof Type.Object>>(item: T) =>
+  Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+/** Decodes a cursor into `arity` key parts of the given kinds; anything else is a 400. */
+export function decodeCursor(cursor: string, kinds: readonly ('string' | 'number')[]): (string | number)[] {
+  let parsed: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidField('cursor', 'is not a cursor this API returned');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== kinds.length ||
+    parsed.some((part, i) => typeof part !== kinds[i] || (typeof part === 'number' && !Number.isFinite(part)))
+  ) {
+    throw invalidField('cursor', 'is not a cursor this API returned');
+  }
+  return parsed as (string | number)[];
+}
+
+/** Given limit+1 rows, the page and the cursor of the next one. */
+export function paginate<R, T>(rows: readonly R[], limit: number, key: (row: R) => (string | number)[], map: (row: R) => T) {
+  const page = rows.slice(0, limit);
+  const next = rows.length > limit && page.length > 0 ? encodeCursor(key(page[page.length - 1])) : null;
+  return { data: page.map(map), next_cursor: next };
+}
