@@ -15,6 +15,8 @@ import { installValidators, refuseNulCharacters } from './http/validation';
 import { accountRoutes } from './features/accounts/routes';
 import { resolveToken } from './features/accounts/service';
 import { opsRoutes } from './features/ops/routes';
+import { scheduleRoutes } from './features/schedules/routes';
+import { availabilityRoutes } from './features/availability/routes';
 
 export interface BuildOptions {
   config: AppConfig;
@@ -80,6 +82,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerAuth(app, (token) => resolveToken(ctx, token));
   opsRoutes(app, ctx);
   accountRoutes(app, ctx);
+  scheduleRoutes(app, ctx);
+  availabilityRoutes(app, ctx);
 
   app.addHook('onClose', async () => {
     await db.close();

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { invalidField } from './errors';
 
 export function installValidators(app: FastifyInstance): void {
-  const common = { allErrors: true, useDefaults: true, removeAdditional: true, strict: false } as const;
+  const common = { allErrors: true, useDefaults: true, removeAdditional: false, strict: false } as const;
   const strict = new Ajv({ ...common, coerceTypes: false });
   const lenient = new Ajv({ ...common, coerceTypes: 'array' });
   addFormats.default(strict);

@@ -277,7 +277,7 @@ for (const store of STORES) {
         const pat = await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: 'to revoke' } });
         await call(t.app, 'DELETE', `/api/v1/me/tokens/${pat.body.id}`, { token });
         for (const [method, url] of protectedRoutes) {
-          for (const headers of [{}, { authorization: 'Bearer garbage' }, { authorization: `Bearer ${pat.body.token}` }, { authorization: `Basic ${token}` }]) {
+          for (const headers of [{} as Record<string, string>, { authorization: 'Bearer garbage' }, { authorization: `Bearer ${pat.body.token}` }, { authorization: `Basic ${token}` }]) {
             const res = await call(t.app, method as 'GET', url, { headers, body: method === 'GET' ? undefined : {} });
             assert.ok(isProblem(res, 401), `${method} ${url} ${JSON.stringify(headers)} -> ${res.status}`);
           }

@@ -96,13 +96,15 @@ export async function insertToken(
     tokenHash: string;
     csrfToken: string | null;
     expiresAt: Date | null;
+    /** Lifetime from the database's now (sessions); used when expiresAt is null. */
+    ttlSeconds?: number;
   },
 ): Promise<TokenRow> {
   const [row] = await db.query<TokenRow>(
     `INSERT INTO auth_tokens (user_id, kind, name, token_hash, csrf_token, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
+     VALUES ($1, $2, $3, $4, $5, COALESCE($6, now() + make_interval(secs => $7::int)))
      RETURNING id, user_id, kind, name, csrf_token, created_at, expires_at, last_used_at`,
-    [token.userId, token.kind, token.name, token.tokenHash, token.csrfToken, token.expiresAt],
+    [token.userId, token.kind, token.name, token.tokenHash, token.csrfToken, token.expiresAt, token.ttlSeconds ?? null],
   );
   return row;
 }

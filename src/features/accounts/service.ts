@@ -8,6 +8,7 @@ import { AppError, invalidField, notFound, validationError, type FieldError } fr
 import { decodeCursor, paginate } from '../../http/pagination';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './password';
 import * as repo from './repository';
+import { createDefaultSchedule } from '../schedules/repository';
 import type { LoginBody, PatchMeBody, SignupBody, TokenCreateBody } from './schemas';
 import { USERNAME_PATTERN } from './schemas';
 import { hashSecret, newSecret } from './tokens';
@@ -66,7 +67,9 @@ async function startSession(ctx: AppContext, userId: string) {
     name: null,
     tokenHash: hashSecret(token),
     csrfToken,
-    expiresAt: new Date(ctx.now() + ctx.config.sessionTtlSeconds * 1000),
+    // Expiry is reckoned by the database's clock, as the check of it is.
+    expiresAt: null,
+    ttlSeconds: ctx.config.sessionTtlSeconds,
   });
   return { token, csrfToken };
 }
@@ -88,6 +91,7 @@ export async function signUp(ctx: AppContext, input: SignupBody) {
         name: input.name ?? '',
         timezone,
       });
+      await createDefaultSchedule(tx, created);
       return created;
     });
   } catch (error) {

@@ -1,0 +1,187 @@
+// Date-level editing (what small clients do): every edit lands as overrides on the user's
+// default schedule, so there is one model. An edit is computed on instants over the
+// schedule-zone dates it touches, then written back as those dates' wall-clock hours.
+import type { AppContext } from '../../context';
+import type { Queryable } from '../../db';
+import {
+  addDays, dayWindow, daysBetween, formatInstant, instantToWall, isDate, isTimeZone, localDateOf, parseInstant, parseWallTime,
+  datesInRange, wallToInstants,
+} from '../../domain/calendar';
+import { clip, covers, normalize, subtract, union, type Interval } from '../../domain/intervals';
+import { availableIntervals, toWallIntervals, type ScheduleRules, type WallInterval } from '../../domain/schedule';
+import type { Principal } from '../../http/auth';
+import { AppError, invalidField, validationError, type FieldError } from '../../http/errors';
+import { createDefaultSchedule, defaultScheduleOf, rulesForSchedules, upsertOverrides } from '../schedules/repository';
+import { checkDayIntervals } from '../schedules/rules';
+import { holdsOverlapping } from './holds';
+import { MAX_WINDOW_DAYS } from './window';
+
+/** The wall-clock hours (minutes of day) that instants give on one date of a zone. */
+function wallMinutes(intervals: readonly Interval[], date: string, timeZone: string): Interval[] {
+  const day = dayWindow(date, date, timeZone);
+  return normalize(
+    clip(intervals, day).map((iv) => ({
+      start: instantToWall(iv.start, timeZone).minutes,
+      end: iv.end >= day.end ? 1440 : instantToWall(iv.end, timeZone).minutes,
+    })),
+  );
+}
+
+const sameWall = (a: readonly WallInterval[], b: readonly WallInterval[]) => JSON.stringify(a) === JSON.stringify(b);
+
+interface Edit {
+  /** Instants the edit may change. */
+  reach: Interval;
+  /** Availability after the edit, given the availability before (over the dates touched). */
+  apply(current: Interval[], tx: Queryable): Promise<Interval[]> | Interval[];
+}
+
+/** Runs an edit on the default schedule in one transaction; answers the given dates in `timeZone`. */
+async function editAvailability(ctx: AppContext, principal: Principal, edit: Edit, answerDates: string[], timeZone: string) {
+  return ctx.db.transaction(async (tx) => {
+    const schedule =
+      (await defaultScheduleOf(tx, principal.userId, true)) ??
+      (await createDefaultSchedule(tx, { id: principal.userId, timezone: principal.timezone }));
+    const zone = schedule.timezone;
+    const first = localDateOf(edit.reach.start, zone);
+    const last = localDateOf(edit.reach.end - 1, zone);
+    const answerWindow = dayWindow(answerDates[0], answerDates[answerDates.length - 1], timeZone);
+    const loadFrom = addDays(localDateOf(Math.min(edit.reach.start, answerWindow.start), zone), -1);
+    const loadTo = addDays(localDateOf(Math.max(edit.reach.end, answerWindow.end), zone), 1);
+    const rules: ScheduleRules = (await rulesForSchedules(tx, [schedule.id], { from: loadFrom, to: loadTo })).get(schedule.id)!.rules;
+    const touched = dayWindow(first, last, zone);
+    const before = availableIntervals(rules, touched);
+    const after = clip(await edit.apply(before, tx), touched);
+
+    const changed: { date: string; intervals: WallInterval[] }[] = [];
+    for (const date of datesInRange(first, last)) {
+      const was = toWallIntervals(wallMinutes(before, date, zone));
+      const now = toWallIntervals(wallMinutes(after, date, zone));
+      if (!sameWall(was, now)) changed.push({ date, intervals: now });
+    }
+    await upsertOverrides(tx, schedule.id, changed);
+    const updated: ScheduleRules = { ...rules, overrides: [...rules.overrides, ...changed] };
+    const shown = availableIntervals(updated, answerWindow);
+    return { dates: answerDates.map((date) => ({ date, intervals: toWallIntervals(wallMinutes(shown, date, timeZone)) })) };
+  });
+}
+
+function zoneOf(principal: Principal, timezone: string | undefined): string {
+  const zone = timezone ?? principal.timezone;
+  if (!isTimeZone(zone)) throw invalidField('timezone', 'is not an IANA time zone name');
+  return zone;
+}
+
+export interface DatesBody {
+  timezone?: string;
+  dates: { date: string; intervals: WallInterval[] }[];
+}
+
+/** PUT /me/availability/dates: the given dates get exactly the given intervals ([] = unavailable). */
+export async function setDates(ctx: AppContext, principal: Principal, body: DatesBody) {
+  const zone = zoneOf(principal, body.timezone);
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  const wanted = body.dates.map((d, i) => {
+    if (!isDate(d.date)) errors.push({ field: `dates[${i}].date`, message: 'must be a real date YYYY-MM-DD' });
+    else if (seen.has(d.date)) errors.push({ field: `dates[${i}].date`, message: 'appears twice' });
+    seen.add(d.date);
+    return { date: d.date, intervals: checkDayIntervals(d.intervals, `dates[${i}].intervals`, errors) };
+  });
+  if (errors.length) throw validationError(errors);
+  const dates = wanted.map((d) => d.date).sort();
+  if (daysBetween(dates[0], dates[dates.length - 1]) + 1 > 366) throw invalidField('dates', 'must lie within one year');
+  const windows = wanted.map((d) => dayWindow(d.date, d.date, zone));
+  const reach = { start: Math.min(...windows.map((w) => w.start)), end: Math.max(...windows.map((w) => w.end)) };
+  return editAvailability(ctx, principal, {
+    reach,
+    apply: (current) =>
+      wanted.reduce((acc, d, i) => {
+        const fresh = d.intervals.flatMap((iv) =>
+          wallToInstants(d.date, parseWallTime(iv.start)!, parseWallTime(iv.end, { allow24: true })!, zone),
+        );
+        return union(subtract(acc, [windows[i]]), fresh);
+      }, current),
+  }, dates, zone);
+}
+
+export interface RangeBody {
+  start: string;
+  end: string;
+  date?: string;
+  timezone?: string;
+}
+
+/** A range given as two instants, or as a date with HH:MM times in a zone; as instants. */
+function rangeOf(principal: Principal, body: RangeBody): { pieces: Interval[]; zone: string } {
+  const zone = zoneOf(principal, body.timezone);
+  let pieces: Interval[];
+  if (body.date !== undefined) {
+    if (!isDate(body.date)) throw invalidField('date', 'must be a real date YYYY-MM-DD');
+    const start = parseWallTime(body.start);
+    const end = parseWallTime(body.end, { allow24: true });
+    const errors: FieldError[] = [];
+    if (start === null) errors.push({ field: 'start', message: 'must be a time HH:MM (with date) from 00:00 to 23:59' });
+    if (end === null) errors.push({ field: 'end', message: 'must be a time HH:MM (with date) from 00:00 to 24:00' });
+    if (errors.length) throw validationError(errors);
+    if (end! <= start!) throw invalidField('end', 'must be after start');
+    pieces = wallToInstants(body.date, start!, end!, zone);
+    if (pieces.length === 0) throw invalidField('start', 'that time does not exist on that date (a DST change skips it)');
+  } else {
+    const start = parseInstant(body.start);
+    const end = parseInstant(body.end);
+    const errors: FieldError[] = [];
+    if (start === null) errors.push({ field: 'start', message: 'must be an RFC 3339 instant with an offset (or send date with HH:MM times)' });
+    if (end === null) errors.push({ field: 'end', message: 'must be an RFC 3339 instant with an offset (or send date with HH:MM times)' });
+    if (errors.length) throw validationError(errors);
+    if (end! <= start!) throw invalidField('end', 'must be after start');
+    if (end! - start! > MAX_WINDOW_DAYS * 86_400_000) throw invalidField('end', `the range is at most ${MAX_WINDOW_DAYS} days`);
+    pieces = [{ start: start!, end: end! }];
+  }
+  return { pieces, zone };
+}
+
+function reachOf(pieces: Interval[]): Interval {
+  return { start: pieces[0].start, end: pieces[pieces.length - 1].end };
+}
+
+function datesTouched(pieces: Interval[], zone: string): string[] {
+  return datesInRange(localDateOf(pieces[0].start, zone), localDateOf(pieces[pieces.length - 1].end - 1, zone));
+}
+
+/** POST /me/availability/intervals: adds a range; merging; a range already covered is a 409. */
+export async function addInterval(ctx: AppContext, principal: Principal, body: RangeBody) {
+  const { pieces, zone } = rangeOf(principal, body);
+  return editAvailability(ctx, principal, {
+    reach: reachOf(pieces),
+    apply: (current) => {
+      if (pieces.every((p) => covers(current, p))) {
+        throw new AppError('already_available', 'You are already available for all of that time');
+      }
+      return union(current, pieces);
+    },
+  }, datesTouched(pieces, zone), zone);
+}
+
+/** POST /me/availability/blocks: removes a range; a confirmed booking or meeting in it is a 409 naming it. */
+export async function blockRange(ctx: AppContext, principal: Principal, body: RangeBody) {
+  const { pieces, zone } = rangeOf(principal, body);
+  return editAvailability(ctx, principal, {
+    reach: reachOf(pieces),
+    apply: async (current, tx) => {
+      const holds = await holdsOverlapping(tx, [principal.userId], reachOf(pieces));
+      const inTheWay = holds.filter((h) => pieces.some((p) => h.start < p.end && p.start < h.end));
+      if (inTheWay.length) {
+        throw new AppError('booking_in_the_way', 'Cancel or move what is booked in that time first', {
+          bookings: inTheWay.map((h) => ({
+            id: h.source_id ?? h.id,
+            kind: h.source,
+            start: formatInstant(h.start, zone),
+            end: formatInstant(h.end, zone),
+          })),
+        });
+      }
+      return subtract(current, pieces);
+    },
+  }, datesTouched(pieces, zone), zone);
+}

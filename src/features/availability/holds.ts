@@ -1,0 +1,111 @@
+// Time held by users (bookings and meetings): the one table whose exclusion constraint
+// guarantees that two holds of one user never overlap. Every writer goes through here.
+import type { Queryable } from '../../db';
+import { sqlState, SqlState } from '../../db/database';
+import type { Interval } from '../../domain/intervals';
+
+export type HoldSource = 'booking' | 'meeting';
+
+export interface HoldRow {
+  id: string;
+  user_id: string;
+  start: number;
+  end: number;
+  source: HoldSource;
+  source_id: string | null;
+  capacity: number;
+  seats_taken: number;
+}
+
+/** Thrown when a hold would overlap another of the same user (SQLSTATE 23P01). */
+export class HoldConflictError extends Error {
+  constructor(readonly userId: string, readonly interval: Interval) {
+    super('The time is already held');
+  }
+}
+
+const SELECT = `SELECT id, user_id, source, source_id, capacity, seats_taken,
+       (extract(epoch FROM lower(during)) * 1000)::float8 AS start,
+       (extract(epoch FROM upper(during)) * 1000)::float8 AS "end"
+  FROM holds`;
+
+/** Holds of these users overlapping the window. */
+export async function holdsOverlapping(q: Queryable, userIds: readonly string[], window: Interval): Promise<HoldRow[]> {
+  if (userIds.length === 0) return [];
+  return q.query<HoldRow>(
+    `${SELECT} WHERE user_id = ANY($1::uuid[]) AND during && tstzrange(to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), '[)')
+      ORDER BY lower(during)`,
+    [userIds, window.start, window.end],
+  );
+}
+
+/** Busy time per user within the window (every user asked gets an entry). */
+export async function busyByUser(
+  q: Queryable,
+  userIds: readonly string[],
+  window: Interval,
+): Promise<Map<string, Interval[]>> {
+  const byUser = new Map<string, Interval[]>(userIds.map((id) => [id, []]));
+  for (const hold of await holdsOverlapping(q, userIds, window)) {
+    byUser.get(hold.user_id)?.push({ start: hold.start, end: hold.end });
+  }
+  return byUser;
+}
+
+/**
+ * Holds [start, end) for a user. Must run inside a transaction when it is one of several
+ * holds that stand or fall together. An overlap with another hold of the user becomes a
+ * HoldConflictError; the caller answers 409. Runs in a savepoint so the transaction
+ * stays usable after a conflict.
+ */
+export async function insertHold(
+  tx: Queryable,
+  hold: { userId: string; interval: Interval; source: HoldSource; sourceId?: string | null; capacity?: number; seatsTaken?: number },
+): Promise<string> {
+  await tx.query('SAVEPOINT hold');
+  try {
+    const [row] = await tx.query<{ id: string }>(
+      `INSERT INTO holds (user_id, during, source, source_id, capacity, seats_taken)
+       VALUES ($1, tstzrange(to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), '[)'), $4, $5, $6, $7)
+       RETURNING id`,
+      [
+        hold.userId,
+        hold.interval.start,
+        hold.interval.end,
+        hold.source,
+        hold.sourceId ?? null,
+        hold.capacity ?? 1,
+        hold.seatsTaken ?? 1,
+      ],
+    );
+    await tx.query('RELEASE SAVEPOINT hold');
+    return row.id;
+  } catch (error) {
+    await tx.query('ROLLBACK TO SAVEPOINT hold');
+    if (sqlState(error) === SqlState.exclusionViolation) throw new HoldConflictError(hold.userId, hold.interval);
+    throw error;
+  }
+}
+
+/** Takes one seat of a shared hold if one is left; false when it is full. Atomic. */
+export async function takeSeat(tx: Queryable, holdId: string): Promise<boolean> {
+  const rows = await tx.query(
+    'UPDATE holds SET seats_taken = seats_taken + 1 WHERE id = $1 AND seats_taken < capacity RETURNING id',
+    [holdId],
+  );
+  return rows.length > 0;
+}
+
+/** Gives back one seat; the hold disappears with its last seat. */
+export async function releaseSeat(tx: Queryable, holdId: string): Promise<void> {
+  await tx.query('UPDATE holds SET seats_taken = seats_taken - 1 WHERE id = $1', [holdId]);
+  await tx.query('DELETE FROM holds WHERE id = $1 AND seats_taken <= 0', [holdId]);
+}
+
+export async function deleteHolds(tx: Queryable, source: HoldSource, sourceId: string): Promise<void> {
+  await tx.query('DELETE FROM holds WHERE source = $1 AND source_id = $2', [source, sourceId]);
+}
+
+export async function deleteHold(tx: Queryable, holdId: string): Promise<void> {
+  await tx.query('DELETE FROM holds WHERE id = $1', [holdId]);
+}

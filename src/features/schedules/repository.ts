@@ -1,0 +1,149 @@
+// SQL for schedules and their date overrides.
+import type { Queryable } from '../../db';
+import type { ScheduleRules, WallInterval, WeeklyHours } from '../../domain/schedule';
+
+export interface ScheduleRow {
+  id: string;
+  user_id: string;
+  name: string;
+  timezone: string;
+  weekly: WeeklyHours;
+  is_default: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OverrideRow {
+  schedule_id: string;
+  date: string;
+  intervals: WallInterval[];
+}
+
+const COLUMNS = 'id, user_id, name, timezone, weekly, is_default, created_at, updated_at';
+
+export const WORKING_HOURS: WeeklyHours = Object.fromEntries(
+  ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((day) => [day, [{ start: '09:00', end: '17:00' }]]),
+);
+
+export async function insertSchedule(
+  q: Queryable,
+  s: { userId: string; name: string; timezone: string; weekly: WeeklyHours; isDefault: boolean },
+): Promise<ScheduleRow> {
+  const [row] = await q.query<ScheduleRow>(
+    `INSERT INTO schedules (user_id, name, timezone, weekly, is_default) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [s.userId, s.name, s.timezone, JSON.stringify(s.weekly), s.isDefault],
+  );
+  return row;
+}
+
+/** Every new account starts with Mon–Fri 09:00–17:00 in its own zone, as its default. */
+export async function createDefaultSchedule(q: Queryable, user: { id: string; timezone: string }): Promise<ScheduleRow> {
+  return insertSchedule(q, { userId: user.id, name: 'Working hours', timezone: user.timezone, weekly: WORKING_HOURS, isDefault: true });
+}
+
+export async function findSchedule(q: Queryable, id: string, forUpdate = false): Promise<ScheduleRow | undefined> {
+  const [row] = await q.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return row;
+}
+
+export async function defaultScheduleOf(q: Queryable, userId: string, forUpdate = false): Promise<ScheduleRow | undefined> {
+  const [row] = await q.query<ScheduleRow>(
+    `SELECT ${COLUMNS} FROM schedules WHERE user_id = $1 AND is_default${forUpdate ? ' FOR UPDATE' : ''}`,
+    [userId],
+  );
+  return row;
+}
+
+export async function listSchedules(q: Queryable, userId: string, after: [string, string] | undefined, limit: number) {
+  return q.query<ScheduleRow>(
+    `SELECT ${COLUMNS} FROM schedules
+      WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
+      ORDER BY created_at, id LIMIT $4`,
+    [userId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+  );
+}
+
+export async function updateSchedule(
+  q: Queryable,
+  id: string,
+  changes: Partial<{ name: string; timezone: string; weekly: WeeklyHours; is_default: boolean }>,
+): Promise<ScheduleRow> {
+  const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
+  const sets = entries.map(([column], i) => `${column} = $${i + 2}`);
+  const [row] = await q.query<ScheduleRow>(
+    `UPDATE schedules SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, ...entries.map(([column, v]) => (column === 'weekly' ? JSON.stringify(v) : v))],
+  );
+  return row;
+}
+
+export async function clearDefault(q: Queryable, userId: string): Promise<void> {
+  await q.query('UPDATE schedules SET is_default = false, updated_at = now() WHERE user_id = $1 AND is_default', [userId]);
+}
+
+export async function deleteSchedule(q: Queryable, id: string): Promise<void> {
+  await q.query('DELETE FROM schedules WHERE id = $1', [id]);
+}
+
+/** Overrides of these schedules, optionally only those between two dates (inclusive). */
+export async function overridesOf(
+  q: Queryable,
+  scheduleIds: readonly string[],
+  range?: { from: string; to: string },
+): Promise<OverrideRow[]> {
+  return q.query<OverrideRow>(
+    `SELECT schedule_id, to_char(date, 'YYYY-MM-DD') AS date, intervals FROM schedule_overrides
+      WHERE schedule_id = ANY($1::uuid[]) AND ($2::date IS NULL OR date BETWEEN $2::date AND $3::date)
+      ORDER BY date`,
+    [scheduleIds, range?.from ?? null, range?.to ?? null],
+  );
+}
+
+export async function replaceOverrides(q: Queryable, scheduleId: string, overrides: readonly { date: string; intervals: WallInterval[] }[]) {
+  await q.query('DELETE FROM schedule_overrides WHERE schedule_id = $1', [scheduleId]);
+  await upsertOverrides(q, scheduleId, overrides);
+}
+
+export async function upsertOverrides(q: Queryable, scheduleId: string, overrides: readonly { date: string; intervals: WallInterval[] }[]) {
+  if (overrides.length === 0) return;
+  await q.query(
+    `INSERT INTO schedule_overrides (schedule_id, date, intervals)
+     SELECT $1, (o->>'date')::date, o->'intervals' FROM jsonb_array_elements($2::jsonb) AS o
+     ON CONFLICT (schedule_id, date) DO UPDATE SET intervals = EXCLUDED.intervals`,
+    [scheduleId, JSON.stringify(overrides)],
+  );
+}
+
+/**
+ * The rules of these schedules in the domain's shape, keyed by schedule id. With `range`,
+ * only the overrides of those dates are loaded (all an expansion over them needs).
+ */
+export async function rulesForSchedules(
+  q: Queryable,
+  scheduleIds: readonly string[],
+  range?: { from: string; to: string },
+): Promise<Map<string, { userId: string; rules: ScheduleRules }>> {
+  if (scheduleIds.length === 0) return new Map();
+  const rows = await q.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE id = ANY($1::uuid[])`, [scheduleIds]);
+  const overrides = await overridesOf(q, scheduleIds, range);
+  const result = new Map<string, { userId: string; rules: ScheduleRules }>();
+  for (const row of rows) {
+    result.set(row.id, { userId: row.user_id, rules: { timeZone: row.timezone, weekly: row.weekly, overrides: [] } });
+  }
+  for (const o of overrides) result.get(o.schedule_id)?.rules.overrides.push({ date: o.date, intervals: o.intervals });
+  return result;
+}
+
+/** The default schedule's rules of each user (users without one are left out). */
+export async function defaultRulesOf(
+  q: Queryable,
+  userIds: readonly string[],
+  range?: { from: string; to: string },
+): Promise<Map<string, ScheduleRules>> {
+  const rows = await q.query<{ id: string; user_id: string }>(
+    'SELECT id, user_id FROM schedules WHERE user_id = ANY($1::uuid[]) AND is_default',
+    [userIds],
+  );
+  const rules = await rulesForSchedules(q, rows.map((r) => r.id), range);
+  return new Map([...rules.values()].map((r) => [r.userId, r.rules]));
+}
