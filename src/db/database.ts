@@ -8,6 +8,13 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly kind: 'embedded' | 'postgres';
+  /**
+   * A read for hot paths that may be answered from memory. The embedded store is the only
+   * writer of its data (one process, locked), so it keeps answers until any write, and at
+   * most a second (for predicates on now()). PostgreSQL is shared by processes: no cache.
+   * The rows may be shared between callers: treat them as read-only.
+   */
+  cachedQuery<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs fn inside one transaction on one connection; commits if it resolves, rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs fn on one dedicated connection outside any transaction (migrations, advisory locks). */
@@ -37,4 +44,10 @@ export function violatedConstraint(error: unknown): string | undefined {
     return error.constraint;
   }
   return undefined;
+}
+
+/** A hot-path read: from the store's read cache when `q` is the store itself, else a plain query (in a transaction). */
+export function hotRead<T>(q: Queryable, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  const store = q as Partial<Database>;
+  return typeof store.cachedQuery === 'function' ? store.cachedQuery<T>(sql, params) : q.query<T>(sql, params);
 }

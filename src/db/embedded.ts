@@ -7,6 +7,7 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import type { Database, Queryable } from './database';
 import { lockDataDir } from './dir-lock';
 import { Mutex } from './mutex';
+import { isPlainRead, ReadCache } from './read-cache';
 
 /** Opens the embedded database; `dataDir` undefined means in memory (tests). */
 export async function openEmbedded(dataDir?: string): Promise<Database> {
@@ -20,6 +21,7 @@ export async function openEmbedded(dataDir?: string): Promise<Database> {
     throw error;
   }
   const mutex = new Mutex();
+  const cache = new ReadCache();
   const raw: Queryable = {
     async query<T>(sql: string, params: readonly unknown[] = []) {
       const result = await pg.query<T>(sql, params as unknown[]);
@@ -30,9 +32,20 @@ export async function openEmbedded(dataDir?: string): Promise<Database> {
 
   return {
     kind: 'embedded',
-    query: (sql, params) => mutex.run(() => raw.query(sql, params)),
+    query: (sql, params) =>
+      mutex.run(async () => {
+        if (!isPlainRead(sql)) cache.invalidate();
+        try {
+          return await raw.query(sql, params);
+        } finally {
+          if (!isPlainRead(sql)) cache.invalidate();
+        }
+      }),
+    cachedQuery: <T>(sql: string, params: readonly unknown[] = []) =>
+      cache.read<T>(sql, params, () => mutex.run(() => raw.query<T>(sql, params))),
     transaction: (fn) =>
       mutex.run(async () => {
+        cache.invalidate();
         await pg.exec('BEGIN');
         try {
           const result = await fn(raw);
@@ -41,9 +54,19 @@ export async function openEmbedded(dataDir?: string): Promise<Database> {
         } catch (error) {
           await pg.exec('ROLLBACK');
           throw error;
+        } finally {
+          cache.invalidate();
         }
       }),
-    session: (fn) => mutex.run(() => fn({ ...raw, exec: async (sql) => void (await pg.exec(sql)) })),
+    session: (fn) =>
+      mutex.run(async () => {
+        cache.invalidate();
+        try {
+          return await fn({ ...raw, exec: async (sql) => void (await pg.exec(sql)) });
+        } finally {
+          cache.invalidate();
+        }
+      }),
     ping: () => mutex.run(async () => void (await pg.query('SELECT 1'))),
     async close() {
       if (closed) return;

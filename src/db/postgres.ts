@@ -15,6 +15,10 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
       const result = await pool.query(sql, params as unknown[]);
       return result.rows as T[];
     },
+    async cachedQuery<T>(sql: string, params: readonly unknown[] = []) {
+      const result = await pool.query(sql, params as unknown[]);
+      return result.rows as T[];
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -85,6 +85,9 @@ describe('an unexpected failure', () => {
       query: async () => {
         throw new Error('connection to 10.0.0.5 refused: password authentication failed');
       },
+      cachedQuery: async () => {
+        throw new Error('connection to 10.0.0.5 refused: password authentication failed');
+      },
       transaction: async () => {
         throw new Error('x');
       },

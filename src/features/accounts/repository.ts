@@ -1,5 +1,6 @@
 // SQL for users, their tokens (sessions and personal access tokens) and failed log-ins.
 import type { Queryable } from '../../db';
+import { hotRead } from '../../db/database';
 
 export interface UserRow {
   id: string;
@@ -42,7 +43,7 @@ export async function findUserById(db: Queryable, id: string): Promise<UserRow |
 }
 
 export async function findUserByUsername(db: Queryable, username: string): Promise<UserRow | undefined> {
-  const [row] = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = $1`, [username]);
+  const [row] = await hotRead<UserRow>(db, `SELECT ${USER_COLUMNS} FROM users WHERE username = $1`, [username]);
   return row;
 }
 
@@ -114,7 +115,8 @@ export async function findLiveToken(
   db: Queryable,
   tokenHash: string,
 ): Promise<(TokenRow & { username: string; timezone: string }) | undefined> {
-  const [row] = await db.query<TokenRow & { username: string; timezone: string }>(
+  const [row] = await hotRead<TokenRow & { username: string; timezone: string }>(
+    db,
     `SELECT t.id, t.user_id, t.kind, t.name, t.csrf_token, t.created_at, t.expires_at, t.last_used_at,
             u.username, u.timezone
        FROM auth_tokens t JOIN users u ON u.id = t.user_id

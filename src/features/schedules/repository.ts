@@ -1,6 +1,7 @@
 // SQL for schedules and their date overrides.
 import type { Queryable } from '../../db';
-import type { ScheduleRules, WallInterval, WeeklyHours } from '../../domain/schedule';
+import { hotRead } from '../../db/database';
+import type { DateOverride, ScheduleRules, WallInterval, WeeklyHours } from '../../domain/schedule';
 
 export interface ScheduleRow {
   id: string;
@@ -114,6 +115,24 @@ export async function upsertOverrides(q: Queryable, scheduleId: string, override
   );
 }
 
+type RulesRow = { id: string; user_id: string; timezone: string; weekly: WeeklyHours; overrides: DateOverride[] };
+
+/** One query: schedules with their overrides (of `range` only, if given) as JSON. */
+async function loadRules(q: Queryable, where: string, params: unknown[], range?: { from: string; to: string }) {
+  return hotRead<RulesRow>(
+    q,
+    `SELECT s.id, s.user_id, s.timezone, s.weekly,
+            COALESCE((SELECT json_agg(json_build_object('date', to_char(o.date, 'YYYY-MM-DD'), 'intervals', o.intervals))
+                        FROM schedule_overrides o
+                       WHERE o.schedule_id = s.id AND ($2::date IS NULL OR o.date BETWEEN $2::date AND $3::date)),
+                     '[]'::json) AS overrides
+       FROM schedules s WHERE ${where}`,
+    [params[0], range?.from ?? null, range?.to ?? null],
+  );
+}
+
+const toRules = (row: RulesRow): ScheduleRules => ({ timeZone: row.timezone, weekly: row.weekly, overrides: row.overrides });
+
 /**
  * The rules of these schedules in the domain's shape, keyed by schedule id. With `range`,
  * only the overrides of those dates are loaded (all an expansion over them needs).
@@ -124,14 +143,8 @@ export async function rulesForSchedules(
   range?: { from: string; to: string },
 ): Promise<Map<string, { userId: string; rules: ScheduleRules }>> {
   if (scheduleIds.length === 0) return new Map();
-  const rows = await q.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE id = ANY($1::uuid[])`, [scheduleIds]);
-  const overrides = await overridesOf(q, scheduleIds, range);
-  const result = new Map<string, { userId: string; rules: ScheduleRules }>();
-  for (const row of rows) {
-    result.set(row.id, { userId: row.user_id, rules: { timeZone: row.timezone, weekly: row.weekly, overrides: [] } });
-  }
-  for (const o of overrides) result.get(o.schedule_id)?.rules.overrides.push({ date: o.date, intervals: o.intervals });
-  return result;
+  const rows = await loadRules(q, 's.id = ANY($1::uuid[])', [scheduleIds], range);
+  return new Map(rows.map((row) => [row.id, { userId: row.user_id, rules: toRules(row) }]));
 }
 
 /** The default schedule's rules of each user (users without one are left out). */
@@ -140,10 +153,7 @@ export async function defaultRulesOf(
   userIds: readonly string[],
   range?: { from: string; to: string },
 ): Promise<Map<string, ScheduleRules>> {
-  const rows = await q.query<{ id: string; user_id: string }>(
-    'SELECT id, user_id FROM schedules WHERE user_id = ANY($1::uuid[]) AND is_default',
-    [userIds],
-  );
-  const rules = await rulesForSchedules(q, rows.map((r) => r.id), range);
-  return new Map([...rules.values()].map((r) => [r.userId, r.rules]));
+  if (userIds.length === 0) return new Map();
+  const rows = await loadRules(q, 's.user_id = ANY($1::uuid[]) AND s.is_default', [userIds], range);
+  return new Map(rows.map((row) => [row.user_id, toRules(row)]));
 }
