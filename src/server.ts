@@ -44,6 +44,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // While draining, answers close their connection, so keep-alive clients do not hold the
+  // process open once their in-flight request is done.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });

@@ -41,6 +41,19 @@ describe('the server process', () => {
     await again.exited;
   });
 
+  it('SIGTERM lets in-flight requests finish before the process exits', async () => {
+    const server = await startServer({ DATA_DIR: tmpDir() });
+    // Sign-ups hash a password (tens of milliseconds): several are in flight when SIGTERM lands.
+    const pending = ['term1', 'term2', 'term3', 'term4'].map((username) =>
+      http(server.base, 'POST', '/api/v1/auth/signup', { username, email: `${username}@example.com`, password: PASSWORD }),
+    );
+    await new Promise((r) => setTimeout(r, 20)); // let the requests reach the server
+    server.child.kill('SIGTERM');
+    const answers = await Promise.all(pending);
+    assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201]);
+    assert.equal(await server.exited, 0);
+  });
+
   it('kill -9 loses no acknowledged write on the embedded store', async () => {
     const dataDir = tmpDir();
     const server = await startServer({ DATA_DIR: dataDir });
