@@ -40,3 +40,17 @@ export function refuseNulCharacters(app: FastifyInstance): void {
     if (field !== null) throw invalidField(field || 'body', 'must not contain NUL characters');
   });
 }
+
+/**
+ * JSON bodies as Fastify parses them, except that an empty body counts as no body: clients
+ * send `Content-Type: application/json` on body-less POSTs (cancel, log-out) all the time.
+ */
+export function acceptEmptyJson(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    return parseJson(request, text, done);
+  });
+}

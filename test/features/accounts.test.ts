@@ -168,6 +168,26 @@ for (const store of STORES) {
         assert.equal((await call(t.app, 'GET', '/api/v1/me/tokens', { token })).body.data.length, 0);
       });
 
+      it('lists tokens 20 to a page by default and pages through 25 with limit 10, each once', async () => {
+        const { token } = await signUp(t.app);
+        const made = new Set<string>();
+        for (let i = 0; i < 25; i++) {
+          made.add((await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: `t${i}` } })).body.id);
+        }
+        const first = await call(t.app, 'GET', '/api/v1/me/tokens', { token });
+        assert.equal(first.body.data.length, 20);
+        assert.ok(first.body.next_cursor);
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: any = await call(t.app, 'GET', `/api/v1/me/tokens?limit=10${cursor ? `&cursor=${cursor}` : ''}`, { token });
+          seen.push(...page.body.data.map((x: { id: string }) => x.id));
+          cursor = page.body.next_cursor;
+        } while (cursor);
+        assert.equal(seen.length, 25);
+        assert.deepEqual(new Set(seen), made);
+      });
+
       it('an expired token is a 401', async () => {
         const { token } = await signUp(t.app);
         const soon = new Date(Date.now() + 1500).toISOString();

@@ -19,7 +19,7 @@ for (const store of STORES) {
     it('malformed JSON, an empty JSON body and a wrong content type are 4xx problems', async () => {
       const cases: [Record<string, string>, string, number][] = [
         [{ 'content-type': 'application/json' }, '{"username": ', 400],
-        [{ 'content-type': 'application/json' }, '', 400],
+        [{ 'content-type': 'application/json' }, '', 400], // no body where one is required
         [{ 'content-type': 'text/plain' }, 'hello', 415],
         [{ 'content-type': 'application/xml' }, '<a/>', 415],
         [{ 'content-type': 'application/json' }, '[]', 400],

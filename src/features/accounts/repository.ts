@@ -130,13 +130,21 @@ export async function touchToken(db: Queryable, id: string): Promise<void> {
   await db.query('UPDATE auth_tokens SET last_used_at = now() WHERE id = $1', [id]);
 }
 
-export async function listPersonalTokens(db: Queryable, userId: string): Promise<TokenRow[]> {
-  return db.query<TokenRow>(
-    `SELECT id, user_id, kind, name, csrf_token, created_at, expires_at, last_used_at
+/** Live personal tokens in creation order after the cursor key, limit+1 rows (for pagination). */
+export async function listPersonalTokens(
+  db: Queryable,
+  userId: string,
+  after: [string, string] | undefined,
+  limit: number,
+): Promise<(TokenRow & { created_at_key: string })[]> {
+  return db.query<TokenRow & { created_at_key: string }>(
+    `SELECT id, user_id, kind, name, csrf_token, created_at, expires_at, last_used_at, created_at::text AS created_at_key
        FROM auth_tokens
       WHERE user_id = $1 AND kind = 'personal' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-      ORDER BY created_at, id`,
-    [userId],
+        AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
+      ORDER BY created_at, id
+      LIMIT $4`,
+    [userId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
   );
 }
 

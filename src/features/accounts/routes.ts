@@ -121,10 +121,11 @@ export function accountRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags: ['accounts'],
         summary: 'Your personal access tokens (without secrets)',
-        response: { 200: pageOf(TokenSchema), ...problems(401) },
+        querystring: PageQuery,
+        response: { 200: pageOf(TokenSchema), ...problems(400, 401) },
       },
     },
-    async (request) => accounts.listPersonalTokens(ctx, principalOf(request)),
+    async (request) => accounts.listPersonalTokens(ctx, principalOf(request), request.query),
   );
 
   app.delete(

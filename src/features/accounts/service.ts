@@ -179,9 +179,12 @@ export async function createPersonalToken(ctx: AppContext, principal: Principal,
   return { ...view, token };
 }
 
-export async function listPersonalTokens(ctx: AppContext, principal: Principal) {
-  const rows = await repo.listPersonalTokens(ctx.db, principal.userId);
-  return { data: rows.map(tokenView), next_cursor: null };
+export async function listPersonalTokens(ctx: AppContext, principal: Principal, query: { limit?: number; cursor?: string }) {
+  const limit = query.limit ?? 20;
+  const after = query.cursor ? (decodeCursor(query.cursor, ['string', 'string']) as [string, string]) : undefined;
+  const rows = await repo.listPersonalTokens(ctx.db, principal.userId, after, limit);
+  // The cursor carries the full-precision timestamp text, so no row is skipped or repeated.
+  return paginate(rows, limit, (row) => [row.created_at_key, row.id], tokenView);
 }
 
 export async function revokePersonalToken(ctx: AppContext, principal: Principal, id: string): Promise<void> {

@@ -56,8 +56,9 @@ export async function defaultScheduleOf(q: Queryable, userId: string, forUpdate 
 }
 
 export async function listSchedules(q: Queryable, userId: string, after: [string, string] | undefined, limit: number) {
-  return q.query<ScheduleRow>(
-    `SELECT ${COLUMNS} FROM schedules
+  // created_at_key: the full-precision timestamp (a JS Date keeps only milliseconds).
+  return q.query<ScheduleRow & { created_at_key: string }>(
+    `SELECT ${COLUMNS}, created_at::text AS created_at_key FROM schedules
       WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
       ORDER BY created_at, id LIMIT $4`,
     [userId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
