@@ -79,6 +79,11 @@ export async function updateSchedule(
   return row;
 }
 
+/** Serialises a user's changes of which schedule is the default (one at a time per user). */
+export async function lockOwner(q: Queryable, userId: string): Promise<void> {
+  await q.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
+}
+
 export async function clearDefault(q: Queryable, userId: string): Promise<void> {
   await q.query('UPDATE schedules SET is_default = false, updated_at = now() WHERE user_id = $1 AND is_default', [userId]);
 }

@@ -45,6 +45,7 @@ async function ownSchedule(q: Queryable, principal: Principal, id: string, forUp
 export async function createSchedule(ctx: AppContext, principal: Principal, input: ScheduleBody) {
   const { weekly, overrides } = checkBody(input);
   return ctx.db.transaction(async (tx) => {
+    await repo.lockOwner(tx, principal.userId);
     const makeDefault = input.is_default === true || !(await repo.defaultScheduleOf(tx, principal.userId, true));
     if (makeDefault) await repo.clearDefault(tx, principal.userId);
     const row = await repo.insertSchedule(tx, {
@@ -81,6 +82,7 @@ export async function updateSchedule(
 ) {
   const { weekly, overrides } = checkBody(input);
   return ctx.db.transaction(async (tx) => {
+    await repo.lockOwner(tx, principal.userId);
     const current = await ownSchedule(tx, principal, id, true);
     if (input.is_default === false && current.is_default) {
       throw new AppError('schedule_in_use', 'Make another schedule the default instead of unsetting this one');
@@ -99,6 +101,7 @@ export async function updateSchedule(
 
 export async function deleteSchedule(ctx: AppContext, principal: Principal, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
+    await repo.lockOwner(tx, principal.userId);
     const current = await ownSchedule(tx, principal, id, true);
     if (current.is_default) {
       throw new AppError('schedule_in_use', 'The default schedule cannot be deleted; make another one the default first');
