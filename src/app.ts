@@ -11,10 +11,13 @@ import type { AppContext } from './context';
 import type { Database } from './db';
 import { registerAuth } from './http/auth';
 import { registerProblemHandlers } from './http/problem-handler';
-import { installValidators, refuseNulCharacters } from './http/validation';
+import { acceptEmptyJson, installValidators, refuseNulCharacters } from './http/validation';
 import { accountRoutes } from './features/accounts/routes';
 import { resolveToken } from './features/accounts/service';
 import { opsRoutes } from './features/ops/routes';
+import { eventTypeRoutes } from './features/event-types/routes';
+import { publicBookingRoutes } from './features/bookings/public-routes';
+import { hostBookingRoutes } from './features/bookings/host-routes';
 import { scheduleRoutes } from './features/schedules/routes';
 import { availabilityRoutes } from './features/availability/routes';
 
@@ -48,6 +51,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   refuseNulCharacters(app);
   // JSON only: a text/plain body is a 415, not a string handed to a JSON schema.
   app.removeContentTypeParser('text/plain');
+  acceptEmptyJson(app);
   registerProblemHandlers(app);
   await app.register(cookie);
   await app.register(swagger, {
@@ -82,6 +86,9 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   registerAuth(app, (token) => resolveToken(ctx, token));
   opsRoutes(app, ctx);
   accountRoutes(app, ctx);
+  eventTypeRoutes(app, ctx);
+  publicBookingRoutes(app, ctx);
+  hostBookingRoutes(app, ctx);
   scheduleRoutes(app, ctx);
   availabilityRoutes(app, ctx);
 

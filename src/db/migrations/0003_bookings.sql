@@ -42,10 +42,10 @@ CREATE TABLE event_type_hosts (
 CREATE INDEX event_type_hosts_user_idx ON event_type_hosts (user_id);
 
 -- The owner's schedules whose union is offered; none means the owner's default schedule.
--- A schedule in use cannot be deleted (RESTRICT: the schedules feature answers 409).
+-- A schedule in use cannot be deleted (the foreign key refuses; the schedules feature answers 409).
 CREATE TABLE event_type_schedules (
   event_type_id uuid NOT NULL REFERENCES event_types (id) ON DELETE CASCADE,
-  schedule_id   uuid NOT NULL REFERENCES schedules (id) ON DELETE RESTRICT,
+  schedule_id   uuid NOT NULL REFERENCES schedules (id),
   position      integer NOT NULL,
   expires_on    date,
   PRIMARY KEY (event_type_id, schedule_id)

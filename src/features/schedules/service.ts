@@ -111,7 +111,9 @@ export async function deleteSchedule(ctx: AppContext, principal: Principal, id: 
       await repo.deleteSchedule(tx, id);
     } catch (error) {
       await tx.query('ROLLBACK TO SAVEPOINT del');
-      if (sqlState(error) === SqlState.foreignKeyViolation) {
+      const state = sqlState(error);
+      // 23503 (foreign key) or 23001 (restrict): an event type still offers this schedule.
+      if (state === SqlState.foreignKeyViolation || state === '23001') {
         throw new AppError('schedule_in_use', 'An event type uses this schedule');
       }
       throw error;

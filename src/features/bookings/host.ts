@@ -1,0 +1,86 @@
+// The host's side of bookings: list, read, cancel, reschedule, calendar file. A booking is
+// visible to its event type's owner and to its hosts; to anyone else it does not exist.
+import type { AppContext } from '../../context';
+import { addDays, isDate, isTimeZone, parseInstant, startOfDay } from '../../domain/calendar';
+import type { Principal } from '../../http/auth';
+import { invalidField, notFound } from '../../http/errors';
+import { decodeCursor, paginate } from '../../http/pagination';
+import * as eventTypes from '../event-types/repository';
+import * as repo from './repository';
+import type { BookingListQuery } from './schemas';
+import { unsafeCancelBooking, unsafeRescheduleBooking } from './service';
+import { bookingIcs, hostView } from './views';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function zoneOf(principal: Principal, timezone: string | undefined): string {
+  if (timezone === undefined) return principal.timezone;
+  if (!isTimeZone(timezone)) throw invalidField('timezone', 'is not an IANA time zone name');
+  return timezone;
+}
+
+async function visibleBooking(ctx: AppContext, principal: Principal, id: string) {
+  const row = await repo.findBooking(ctx.db, id);
+  if (!row || (row.owner_id !== principal.userId && !row.hosts.some((h) => h.user_id === principal.userId))) {
+    throw notFound('Booking');
+  }
+  return row;
+}
+
+/** A date means its local midnight (`to`: the next one, so the date is included); an instant means itself. */
+function bound(field: 'from' | 'to', value: string | undefined, timezone: string): number | null {
+  if (value === undefined) return null;
+  if (isDate(value)) return startOfDay(field === 'to' ? addDays(value, 1) : value, timezone);
+  const ms = parseInstant(value);
+  if (ms === null) throw invalidField(field, 'must be a date YYYY-MM-DD or an RFC 3339 instant with an offset');
+  return ms;
+}
+
+export async function listBookings(ctx: AppContext, principal: Principal, query: BookingListQuery) {
+  const timezone = zoneOf(principal, query.timezone);
+  const limit = query.limit ?? 20;
+  let after: [number, string] | null = null;
+  if (query.cursor !== undefined) {
+    const [start, id] = decodeCursor(query.cursor, ['number', 'string']) as [number, string];
+    if (!UUID.test(id)) throw invalidField('cursor', 'is not a cursor this API returned');
+    after = [start, id];
+  }
+  let eventTypeId: string | null = null;
+  if (query.event_type !== undefined) {
+    const et = UUID.test(query.event_type)
+      ? await eventTypes.findEventType(ctx.db, query.event_type)
+      : await eventTypes.findEventTypeBySlug(ctx.db, principal.username, query.event_type);
+    if (!et || et.owner_id !== principal.userId) throw invalidField('event_type', 'is not one of your event types');
+    eventTypeId = et.id;
+  }
+  const rows = await repo.listBookings(ctx.db, {
+    userId: principal.userId,
+    from: bound('from', query.from, timezone),
+    to: bound('to', query.to, timezone),
+    status: query.status ?? null,
+    eventTypeId,
+    after,
+    limit,
+  });
+  return paginate(rows, limit, (r) => [r.start, r.id], (r) => hostView(ctx, r, timezone));
+}
+
+export async function getBooking(ctx: AppContext, principal: Principal, id: string, timezone?: string) {
+  return hostView(ctx, await visibleBooking(ctx, principal, id), zoneOf(principal, timezone));
+}
+
+export async function hostCancel(ctx: AppContext, principal: Principal, id: string, reason: string | undefined) {
+  await visibleBooking(ctx, principal, id);
+  return hostView(ctx, await unsafeCancelBooking(ctx, id, 'host', reason ?? null), principal.timezone);
+}
+
+export async function hostReschedule(ctx: AppContext, principal: Principal, id: string, start: string) {
+  await visibleBooking(ctx, principal, id);
+  const ms = parseInstant(start);
+  if (ms === null) throw invalidField('start', 'must be an RFC 3339 instant with an offset');
+  return hostView(ctx, await unsafeRescheduleBooking(ctx, id, ms), principal.timezone);
+}
+
+export async function hostIcs(ctx: AppContext, principal: Principal, id: string): Promise<string> {
+  return bookingIcs(ctx, await visibleBooking(ctx, principal, id));
+}
