@@ -20,6 +20,7 @@ import { publicBookingRoutes } from './features/bookings/public-routes';
 import { hostBookingRoutes } from './features/bookings/host-routes';
 import { scheduleRoutes } from './features/schedules/routes';
 import { availabilityRoutes } from './features/availability/routes';
+import { meetingRoutes } from './features/meetings/routes';
 
 export interface BuildOptions {
   config: AppConfig;
@@ -91,6 +92,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   hostBookingRoutes(app, ctx);
   scheduleRoutes(app, ctx);
   availabilityRoutes(app, ctx);
+  meetingRoutes(app, ctx);
 
   app.addHook('onClose', async () => {
     await db.close();
