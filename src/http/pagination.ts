@@ -1,6 +1,6 @@
 // Cursor pagination shared by every list: `limit` 1..100 (default 20) and an opaque cursor
 // that encodes the sort key of the last row returned.
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { invalidField } from './errors';
 
 export const PageQuery = Type.Object({
@@ -9,7 +9,7 @@ export const PageQuery = Type.Object({
 });
 export type PageQuery = Static<typeof PageQuery>;
 
-export const pageOf = <T extends ReturnType<typeof Type.Object>>(item: T) =>
+export const pageOf = <T extends TSchema>(item: T) =>
   Type.Object({ data: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
 
 export function encodeCursor(key: readonly (string | number)[]): string {

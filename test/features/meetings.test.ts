@@ -290,8 +290,8 @@ for (const store of STORES) {
       });
       assert.ok(isProblem(block, 409), block.text);
       assert.deepEqual(
-        block.body.bookings.map((b: any) => [b.kind, b.start, b.end]),
-        [['meeting', `${MONDAY}T12:00:00Z`, `${MONDAY}T13:00:00Z`]],
+        block.body.bookings.map((b: any) => [b.kind, b.id, b.occurrence, b.start, b.end]),
+        [['meeting', m.body.id, 1, `${MONDAY}T12:00:00Z`, `${MONDAY}T13:00:00Z`]],
       );
     });
 

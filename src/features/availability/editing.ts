@@ -13,7 +13,9 @@ import type { Principal } from '../../http/auth';
 import { AppError, invalidField, validationError, type FieldError } from '../../http/errors';
 import { createDefaultSchedule, defaultScheduleOf, rulesForSchedules, upsertOverrides } from '../schedules/repository';
 import { checkDayIntervals } from '../schedules/rules';
-import { holdsOverlapping } from './holds';
+import { bookingsOfHolds } from '../bookings/repository';
+import { meetingsOfOccurrences } from '../meetings/repository';
+import { holdsOverlapping, type HoldRow } from './holds';
 import { MAX_WINDOW_DAYS } from './window';
 
 /** The wall-clock hours (minutes of day) that instants give on one date of a zone. */
@@ -163,6 +165,26 @@ export async function addInterval(ctx: AppContext, principal: Principal, body: R
   }, datesTouched(pieces, zone), zone);
 }
 
+/** What is booked behind holds: bookings (their own times, without buffers) and meetings. */
+async function nameHolds(q: Queryable, holds: readonly HoldRow[], zone: string) {
+  const [bookings, meetings] = await Promise.all([
+    bookingsOfHolds(q, holds.filter((h) => h.source === 'booking').map((h) => h.id)),
+    meetingsOfOccurrences(q, holds.filter((h) => h.source === 'meeting' && h.source_id).map((h) => h.source_id!)),
+  ]);
+  return holds.map((h) => {
+    const booking = bookings.get(h.id);
+    const meeting = h.source_id ? meetings.get(h.source_id) : undefined;
+    const named = booking ?? { id: meeting?.meeting_id ?? h.source_id ?? h.id, start: h.start, end: h.end };
+    return {
+      id: named.id,
+      kind: h.source,
+      ...(meeting ? { occurrence: meeting.number } : {}),
+      start: formatInstant(named.start, zone),
+      end: formatInstant(named.end, zone),
+    };
+  });
+}
+
 /** POST /me/availability/blocks: removes a range; a confirmed booking or meeting in it is a 409 naming it. */
 export async function blockRange(ctx: AppContext, principal: Principal, body: RangeBody) {
   const { pieces, zone } = rangeOf(principal, body);
@@ -173,12 +195,7 @@ export async function blockRange(ctx: AppContext, principal: Principal, body: Ra
       const inTheWay = holds.filter((h) => pieces.some((p) => h.start < p.end && p.start < h.end));
       if (inTheWay.length) {
         throw new AppError('booking_in_the_way', 'Cancel or move what is booked in that time first', {
-          bookings: inTheWay.map((h) => ({
-            id: h.source_id ?? h.id,
-            kind: h.source,
-            start: formatInstant(h.start, zone),
-            end: formatInstant(h.end, zone),
-          })),
+          bookings: await nameHolds(tx, inTheWay, zone),
         });
       }
       return subtract(current, pieces);

@@ -6,7 +6,7 @@ import { pageOf } from '../../http/pagination';
 import { IdParams, problems } from '../../http/schemas';
 import type { TypedApp } from '../../http/typed-app';
 import * as host from './host';
-import { BookingListQuery, CancelBody, HostBookingSchema, RescheduleBody, ViewQuery } from './schemas';
+import { BookingListItem, BookingListQuery, CancelBody, HostBookingSchema, RescheduleBody, ViewQuery } from './schemas';
 
 const tags = ['bookings'];
 
@@ -20,12 +20,13 @@ export function hostBookingRoutes(app: TypedApp, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Bookings of your event types and those you host, soonest first',
+        summary: 'Everything booked for you, soonest first: bookings and meeting occurrences',
         description:
-          'Filters: `from`/`to` (dates in `timezone`, both included, or instants), `status`, `event_type` (id or slug). ' +
-          'Instants are written in `timezone` (default: yours).',
+          'Bookings of your event types and those you host (`kind: "booking"`), and the occurrences of meetings you take part in ' +
+          '(`kind: "meeting"`, linking to the meeting). Filters: `from`/`to` (dates in `timezone`, both included, or instants; ' +
+          'by start), `status`, `event_type` (id or slug; meetings have none). Instants are written in `timezone` (default: yours).',
         querystring: BookingListQuery,
-        response: { 200: pageOf(HostBookingSchema), ...problems(400, 401) },
+        response: { 200: pageOf(BookingListItem), ...problems(400, 401) },
       },
     },
     async (request) => host.listBookings(ctx, principalOf(request), request.query),

@@ -9,7 +9,8 @@ import * as eventTypes from '../event-types/repository';
 import * as repo from './repository';
 import type { BookingListQuery } from './schemas';
 import { unsafeCancelBooking, unsafeRescheduleBooking } from './service';
-import { bookingIcs, hostView } from './views';
+import { meetingBookingsOf } from '../meetings/repository';
+import { bookingIcs, hostView, meetingItemView } from './views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,16 +54,34 @@ export async function listBookings(ctx: AppContext, principal: Principal, query:
     if (!et || et.owner_id !== principal.userId) throw invalidField('event_type', 'is not one of your event types');
     eventTypeId = et.id;
   }
-  const rows = await repo.listBookings(ctx.db, {
-    userId: principal.userId,
-    from: bound('from', query.from, timezone),
-    to: bound('to', query.to, timezone),
-    status: query.status ?? null,
-    eventTypeId,
-    after,
+  const from = bound('from', query.from, timezone);
+  const to = bound('to', query.to, timezone);
+  const [bookings, meetings] = await Promise.all([
+    repo.listBookings(ctx.db, { userId: principal.userId, from, to, status: query.status ?? null, eventTypeId, after, limit }),
+    // A meeting is a booking for each participant; it belongs to no event type.
+    eventTypeId === null
+      ? meetingBookingsOf(ctx.db, principal.userId, {
+          from: from ?? undefined,
+          to: to ?? undefined,
+          status: query.status,
+          after: after ?? undefined,
+          limit: limit + 1,
+        })
+      : Promise.resolve([]),
+  ]);
+  // Both lists are in (start, id) order after the same cursor: merge them, keep limit + 1.
+  const merged: ({ kind: 'booking'; row: (typeof bookings)[number] } | { kind: 'meeting'; row: (typeof meetings)[number] })[] = [
+    ...bookings.map((row) => ({ kind: 'booking' as const, row })),
+    ...meetings.map((row) => ({ kind: 'meeting' as const, row })),
+  ]
+    .sort((a, b) => a.row.start - b.row.start || (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0))
+    .slice(0, limit + 1);
+  return paginate(
+    merged,
     limit,
-  });
-  return paginate(rows, limit, (r) => [r.start, r.id], (r) => hostView(ctx, r, timezone));
+    (item) => [item.row.start, item.row.id],
+    (item) => (item.kind === 'booking' ? hostView(ctx, item.row, timezone) : meetingItemView(ctx, item.row, timezone)),
+  );
 }
 
 export async function getBooking(ctx: AppContext, principal: Principal, id: string, timezone?: string) {

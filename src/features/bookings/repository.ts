@@ -214,3 +214,18 @@ export async function heldTimes(q: Queryable, userIds: readonly string[], window
     seats_taken: seats,
   }));
 }
+
+/** The confirmed bookings behind these holds (to name them, with their own times, not the buffered hold). */
+export async function bookingsOfHolds(
+  q: Queryable,
+  holdIds: readonly string[],
+): Promise<Map<string, { id: string; start: number; end: number }>> {
+  if (holdIds.length === 0) return new Map();
+  const rows = await q.query<{ hold_id: string; id: string; start: number; end: number }>(
+    `SELECT bh.hold_id, b.id, ${ms('b.start_at')} AS start, ${ms('b.end_at')} AS "end"
+       FROM booking_hosts bh JOIN bookings b ON b.id = bh.booking_id
+      WHERE bh.hold_id = ANY($1::uuid[]) AND b.status = 'confirmed'`,
+    [holdIds],
+  );
+  return new Map(rows.map((r) => [r.hold_id, { id: r.id, start: r.start, end: r.end }]));
+}

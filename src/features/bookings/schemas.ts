@@ -97,7 +97,24 @@ const bookingFields = {
   updated_at: Type.String(),
   ics_url: Type.String(),
 };
-export const HostBookingSchema = Type.Object(bookingFields);
+export const HostBookingSchema = Type.Object({ kind: Type.Literal('booking'), ...bookingFields });
+/** A meeting occurrence in the bookings list: a meeting is a booking for each participant. */
+export const MeetingItemSchema = Type.Object({
+  kind: Type.Literal('meeting'),
+  id: Uuid,
+  meeting_id: Uuid,
+  occurrence: Type.Integer({ description: '1-based number in the series' }),
+  status: Type.String(),
+  start: Type.String(),
+  end: Type.String(),
+  duration: Type.Integer(),
+  timezone: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  organizer: Type.String(),
+  url: Type.String(),
+});
+export const BookingListItem = Type.Union([HostBookingSchema, MeetingItemSchema]);
 export const InviteeBookingSchema = Type.Object({
   ...bookingFields,
   cancel_url: Type.String(),

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { AppContext } from '../../context';
+import type { MeetingBookingRow } from '../meetings/repository';
 import { formatInstant } from '../../domain/calendar';
 import type { BookingRow } from './repository';
 
@@ -52,7 +53,30 @@ export function inviteeView(ctx: AppContext, row: BookingRow, token: string, tim
 
 /** What a host sees: the booking and its calendar file (the invitee's links are not known: only their hash is kept). */
 export function hostView(ctx: AppContext, row: BookingRow, timezone: string) {
-  return { ...bookingView(ctx, row, timezone), ics_url: `${ctx.config.publicUrl}/api/v1/bookings/${row.id}/invite.ics` };
+  return {
+    kind: 'booking' as const,
+    ...bookingView(ctx, row, timezone),
+    ics_url: `${ctx.config.publicUrl}/api/v1/bookings/${row.id}/invite.ics`,
+  };
+}
+
+/** A meeting occurrence as an entry of the bookings list (the meeting itself is at `url`). */
+export function meetingItemView(ctx: AppContext, row: MeetingBookingRow, timezone: string) {
+  return {
+    kind: 'meeting' as const,
+    id: row.id,
+    meeting_id: row.meeting_id,
+    occurrence: row.occurrence,
+    status: row.status,
+    start: formatInstant(row.start, timezone),
+    end: formatInstant(row.end, timezone),
+    duration: Math.round((row.end - row.start) / 60_000),
+    timezone,
+    title: row.title,
+    description: row.description,
+    organizer: row.organizer_username,
+    url: `${ctx.config.publicUrl}/api/v1/meetings/${row.meeting_id}`,
+  };
 }
 
 /**

@@ -210,7 +210,16 @@ export interface MeetingBookingRow {
 export async function meetingBookingsOf(
   q: Queryable,
   userId: string,
-  filter: { from?: number; to?: number; status?: MeetingStatus } = {},
+  filter: {
+    /** Occurrences starting at or after this instant (ms). */
+    from?: number;
+    /** Occurrences starting before this instant (ms). */
+    to?: number;
+    status?: MeetingStatus;
+    /** Keyset: only rows after this (start, occurrence id). */
+    after?: [number, string];
+    limit?: number;
+  } = {},
 ): Promise<MeetingBookingRow[]> {
   return q.query<MeetingBookingRow>(
     `SELECT * FROM (
@@ -218,18 +227,20 @@ export async function meetingBookingsOf(
               ${ms('o.start_at', 'start')}, ${ms('o.end_at', 'end')},
               CASE WHEN m.status = 'confirmed' AND o.status = 'confirmed' AND p.status <> 'declined'
                    THEN 'confirmed' ELSE 'cancelled' END AS status,
-              m.organizer_id, u.username AS organizer_username, m.timezone
+              m.organizer_id, u.username AS organizer_username, m.timezone, o.start_at AS start_at
          FROM meeting_participants p
          JOIN meetings m ON m.id = p.meeting_id
          JOIN meeting_occurrences o ON o.meeting_id = m.id
          JOIN users u ON u.id = m.organizer_id
         WHERE p.user_id = $1
-          AND ($2::float8 IS NULL OR o.end_at > ${ts(2)})
+          AND ($2::float8 IS NULL OR o.start_at >= ${ts(2)})
           AND ($3::float8 IS NULL OR o.start_at < ${ts(3)})
+          AND ($5::float8 IS NULL OR (o.start_at, o.id) > (${ts(5)}, $6::uuid))
      ) t
      WHERE ($4::text IS NULL OR t.status = $4)
-     ORDER BY t.start, t.id`,
-    [userId, filter.from ?? null, filter.to ?? null, filter.status ?? null],
+     ORDER BY t.start_at, t.id
+     LIMIT $7`,
+    [userId, filter.from ?? null, filter.to ?? null, filter.status ?? null, filter.after?.[0] ?? null, filter.after?.[1] ?? null, filter.limit ?? null],
   );
 }
 
