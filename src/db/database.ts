@@ -9,10 +9,11 @@ export interface Queryable {
 export interface Database extends Queryable {
   readonly kind: 'embedded' | 'postgres';
   /**
-   * A read for hot paths that may be answered from memory. The embedded store is the only
-   * writer of its data (one process, locked), so it keeps answers until any write, and at
-   * most a second (for predicates on now()). PostgreSQL is shared by processes: no cache.
-   * The rows may be shared between callers: treat them as read-only.
+   * A read for hot paths that may be answered from this process's memory. Any write empties
+   * the cache: on the embedded store every write is this process's own; on PostgreSQL writes
+   * announce themselves to every process (NOTIFY), and nothing is cached while that channel
+   * is down. Entries live at most a second (for predicates on now()). The rows may be shared
+   * between callers: treat them as read-only.
    */
   cachedQuery<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs fn inside one transaction on one connection; commits if it resolves, rolls back if it throws. */

@@ -1,6 +1,6 @@
-// Answers of hot reads kept in memory for the embedded store, which is the only writer of
-// its data (one process, directory locked). Any write empties it; a generation number
-// stops a read that overlapped a write from storing what it saw before that write.
+// Answers of hot reads kept in memory. Any write empties it (the stores call invalidate():
+// the embedded store on its own writes, PostgreSQL on every process's, heard by LISTEN); a
+// generation number stops a read that overlapped a write from storing what it saw before.
 
 const TTL_MS = 1000; // bounds staleness of predicates on now(), such as token expiry
 const MAX_ENTRIES = 5000;
