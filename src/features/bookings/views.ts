@@ -21,14 +21,21 @@ export function inviteeLinks(ctx: AppContext, token: string) {
   return { cancel_url: `${base}/cancel`, reschedule_url: `${base}/reschedule`, ics_url: `${base}/invite.ics` };
 }
 
-export function bookingView(ctx: AppContext, row: BookingRow, timezone: string) {
+/** When something booked takes place, as every booked thing shows it: in the asked zone. */
+function timesView(row: { start: number; end: number }, timezone: string) {
   return {
-    id: row.id,
-    status: row.status,
     start: formatInstant(row.start, timezone),
     end: formatInstant(row.end, timezone),
     duration: Math.round((row.end - row.start) / 60_000),
     timezone,
+  };
+}
+
+export function bookingView(ctx: AppContext, row: BookingRow, timezone: string) {
+  return {
+    id: row.id,
+    status: row.status,
+    ...timesView(row, timezone),
     title: row.title,
     event_type: row.event_type_id === null ? null : { id: row.event_type_id, slug: row.event_type_slug ?? '' },
     owner: row.owner_username,
@@ -68,10 +75,7 @@ export function meetingItemView(ctx: AppContext, row: MeetingBookingRow, timezon
     meeting_id: row.meeting_id,
     occurrence: row.occurrence,
     status: row.status,
-    start: formatInstant(row.start, timezone),
-    end: formatInstant(row.end, timezone),
-    duration: Math.round((row.end - row.start) / 60_000),
-    timezone,
+    ...timesView(row, timezone),
     title: row.title,
     description: row.description,
     organizer: row.organizer_username,
