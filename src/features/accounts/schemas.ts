@@ -40,8 +40,8 @@ export const SignupBody = Type.Object({
 export type SignupBody = Static<typeof SignupBody>;
 
 export const LoginBody = Type.Object({
-  login: Type.String({ minLength: 1, maxLength: 254, description: 'Username or e-mail' }),
-  password: Type.String({ minLength: 1, maxLength: 256 }),
+  login: Type.String({ minLength: 1, maxLength: 254, description: 'Username or e-mail', examples: ['ada'] }),
+  password: Type.String({ minLength: 1, maxLength: 256, examples: ['correct horse battery'] }),
 });
 export type LoginBody = Static<typeof LoginBody>;
 

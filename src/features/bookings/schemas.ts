@@ -70,7 +70,7 @@ export const BookingBody = Type.Object({
 });
 export type BookingBody = Static<typeof BookingBody>;
 
-export const CancelBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) });
+export const CancelBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000, examples: ['Something came up'] })) });
 export const RescheduleBody = Type.Object({ start: Instant });
 export const ViewQuery = Type.Object({ timezone: Zone });
 
