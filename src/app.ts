@@ -10,8 +10,10 @@ import type { AppConfig } from './config';
 import type { AppContext } from './context';
 import type { Database } from './db';
 import { registerAuth } from './http/auth';
-import { registerProblemHandlers } from './http/problem-handler';
-import { acceptEmptyJson, installValidators, refuseNulCharacters } from './http/validation';
+import { registerProblemHandlers, sendProblem } from './http/problem-handler';
+import { AppError } from './http/errors';
+import { redactSecrets } from './http/redact';
+import { acceptEmptyJson, installValidators, refuseUnstorableInput } from './http/validation';
 import { accountRoutes } from './features/accounts/routes';
 import { resolveToken } from './features/accounts/service';
 import { opsRoutes } from './features/ops/routes';
@@ -27,15 +29,24 @@ export interface BuildOptions {
   db: Database;
   /** The clock; tests may stand at a chosen instant. */
   now?: () => number;
-  /** Logger options; false for none (tests). */
-  logger?: boolean | object;
+  /** false for no logs (tests); by default JSON logs at config.logLevel. */
+  logger?: false;
+  /** Where the JSON logs go (default: standard output). */
+  logStream?: NodeJS.WritableStream;
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
   const { config, db } = options;
   const ctx: AppContext = { db, config, now: options.now ?? Date.now };
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger ?? {
+      level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // Invitee links carry their secret in the path: logs get it masked.
+      serializers: {
+        req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactSecrets(req.url), remote_address: req.ip }),
+      },
+    },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     genReqId: (req) => {
@@ -43,13 +54,16 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Malformed URLs and over-long path parameters are answered as problems too.
+    frameworkErrors: (error, _request, reply) =>
+      sendProblem(reply, new AppError(error.statusCode === 414 ? 'uri_too_long' : 'bad_request', error.message)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   installValidators(app);
-  refuseNulCharacters(app);
+  refuseUnstorableInput(app);
   // JSON only: a text/plain body is a 415, not a string handed to a JSON schema.
   app.removeContentTypeParser('text/plain');
   acceptEmptyJson(app);

@@ -26,6 +26,7 @@ export const ERRORS = {
   idempotency_key_in_progress: { status: 409, title: 'A request with this idempotency key is in progress' },
   gone: { status: 410, title: 'No longer available' },
   payload_too_large: { status: 413, title: 'Request body too large' },
+  uri_too_long: { status: 414, title: 'URI too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },

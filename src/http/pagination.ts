@@ -16,8 +16,23 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** Decodes a cursor into `arity` key parts of the given kinds; anything else is a 400. */
-export function decodeCursor(cursor: string, kinds: readonly ('string' | 'number')[]): (string | number)[] {
+/**
+ * What a cursor part may be, checked exactly as the API writes it, so nothing a client
+ * crafts reaches SQL as a value the database would reject: 'instant' is an epoch-ms number
+ * within ±100,000,000 days, 'timestamp' PostgreSQL's text form of a timestamptz, 'uuid' a UUID.
+ */
+export type CursorPart = 'string' | 'number' | 'instant' | 'timestamp' | 'uuid';
+
+const PART_CHECKS: Record<CursorPart, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string' && v.length <= 200,
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  instant: (v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 8.64e15,
+  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(v),
+  uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+};
+
+/** Decodes a cursor into key parts of the given kinds; anything else is a 400. */
+export function decodeCursor(cursor: string, kinds: readonly CursorPart[]): (string | number)[] {
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
@@ -25,11 +40,7 @@ export function decodeCursor(cursor: string, kinds: readonly ('string' | 'number
   } catch {
     throw invalidField('cursor', 'is not a cursor this API returned');
   }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== kinds.length ||
-    parsed.some((part, i) => typeof part !== kinds[i] || (typeof part === 'number' && !Number.isFinite(part)))
-  ) {
+  if (!Array.isArray(parsed) || parsed.length !== kinds.length || parsed.some((part, i) => !PART_CHECKS[kinds[i]](part))) {
     throw invalidField('cursor', 'is not a cursor this API returned');
   }
   return parsed as (string | number)[];

@@ -16,28 +16,40 @@ export function installValidators(app: FastifyInstance): void {
   );
 }
 
-/** The path of the first string containing NUL (which PostgreSQL text cannot hold), or null. */
-function nulPath(value: unknown, at: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? at : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], `${at}[${i}]`);
-      if (found) return found;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = nulPath(item, at ? `${at}.${key}` : key);
-      if (found) return found;
+const MAX_DEPTH = 32;
+// An unpaired UTF-16 surrogate: JSON allows it, but no UTF-8 text (PostgreSQL's) can hold it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The first problem in a parsed input that no field schema catches: a string with a NUL or a
+ * lone surrogate (PostgreSQL text can hold neither), or nesting deeper than any of our
+ * shapes. Walks with its own stack: a 10 KB body can nest thousands of levels deep.
+ */
+function inputProblem(root: unknown, prefix: string): { field: string; message: string } | null {
+  const stack: { value: unknown; at: string; depth: number }[] = [{ value: root, at: prefix, depth: 0 }];
+  while (stack.length) {
+    const { value, at, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { field: at || 'body', message: 'must not contain NUL characters' };
+      if (LONE_SURROGATE.test(value)) return { field: at || 'body', message: 'must be valid Unicode text' };
+    } else if (value && typeof value === 'object') {
+      if (depth >= MAX_DEPTH) return { field: at || 'body', message: `nests deeper than ${MAX_DEPTH} levels` };
+      const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [k, v] as const);
+      for (const [key, item] of entries) {
+        if (!Array.isArray(value) && LONE_SURROGATE.test(key)) return { field: at || 'body', message: 'has a key that is not valid Unicode text' };
+        const path = key.startsWith('[') ? `${at}${key}` : at ? `${at}.${key}` : key;
+        stack.push({ value: item, at: path, depth: depth + 1 });
+      }
     }
   }
   return null;
 }
 
-/** Refuses NUL characters anywhere in the input with a 400, before they reach the database. */
-export function refuseNulCharacters(app: FastifyInstance): void {
+/** Refuses such inputs with a 400 before they reach a handler or the database. */
+export function refuseUnstorableInput(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const field = nulPath(request.body, '') ?? nulPath(request.query, '') ?? nulPath(request.params, '');
-    if (field !== null) throw invalidField(field || 'body', 'must not contain NUL characters');
+    const problem = inputProblem(request.body, '') ?? inputProblem(request.query, '') ?? inputProblem(request.params, '');
+    if (problem) throw invalidField(problem.field, problem.message);
   });
 }
 

@@ -47,6 +47,34 @@ for (const store of STORES) {
       assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
     });
 
+    it('deep nesting, lone surrogates and NUL characters are 400s naming the field, on public routes too', async () => {
+      const deep = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`;
+      const nested = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: `{"login": ${deep}, "password": "x"}`,
+      });
+      assert.equal(nested.statusCode, 400, nested.body);
+      assert.match(String(nested.headers['content-type']), /^application\/problem\+json/);
+      for (const login of ['a\ud800b', 'x\udfff', 'nul\u0000']) {
+        const res = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login, password: 'x' } });
+        assert.ok(isProblem(res, 400), `${JSON.stringify(login)} -> ${res.status}`);
+        assert.equal(res.body.errors[0].field, 'login');
+      }
+      const key = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'a', password: 'x', ['\ud800']: 1 } });
+      assert.ok(isProblem(key, 400));
+    });
+
+    it('a malformed URL and an over-long path parameter are problems too', async () => {
+      const bad = await t.app.inject({ method: 'GET', url: '/api/v1/users/%E0%A4%A/availability?from=2030-01-01&to=2030-01-01' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(String(bad.headers['content-type']), /^application\/problem\+json/);
+      const long = await t.app.inject({ method: 'GET', url: `/api/v1/users/${'a'.repeat(300)}/availability` });
+      assert.ok(long.statusCode === 414 || long.statusCode === 400, String(long.statusCode));
+      assert.match(String(long.headers['content-type']), /^application\/problem\+json/);
+    });
+
     it('validation problems list every bad field', async () => {
       const res = await call(t.app, 'POST', '/api/v1/auth/signup', { body: { username: 5, email: [], password: null } });
       assert.ok(isProblem(res, 400));
@@ -75,6 +103,28 @@ for (const store of STORES) {
     });
   });
 }
+
+describe('logs', () => {
+  it('are JSON with request ids, and never show an invitee link\'s secret', async () => {
+    const { buildApp } = await import('../../src/app');
+    const { loadConfig } = await import('../../src/config');
+    const { openTestStore } = await import('../helpers/stores');
+    const { PassThrough } = await import('node:stream');
+    const store = await openTestStore('embedded');
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk) => lines.push(...String(chunk).split('\n').filter(Boolean)));
+    const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'info' }), db: store.db, logStream: stream });
+    const secret = 'Zx9secretTokenValueThatMustNotBeLogged0000000';
+    await app.inject({ method: 'GET', url: `/api/v1/public/bookings/${secret}` });
+    await app.close();
+    assert.ok(lines.length > 0);
+    const entries = lines.map((line) => JSON.parse(line));
+    assert.ok(entries.some((e) => e.req?.url === '/api/v1/public/bookings/***'));
+    assert.ok(entries.every((e) => typeof e.reqId === 'string' || e.reqId === undefined));
+    assert.ok(!lines.join('\n').includes(secret));
+  });
+});
 
 describe('an unexpected failure', () => {
   it('answers a generic 500 problem with a request id and never the message or stack', async () => {

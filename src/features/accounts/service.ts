@@ -181,7 +181,7 @@ export async function createPersonalToken(ctx: AppContext, principal: Principal,
 
 export async function listPersonalTokens(ctx: AppContext, principal: Principal, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20;
-  const after = query.cursor ? (decodeCursor(query.cursor, ['string', 'string']) as [string, string]) : undefined;
+  const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
   const rows = await repo.listPersonalTokens(ctx.db, principal.userId, after, limit);
   // The cursor carries the full-precision timestamp text, so no row is skipped or repeated.
   return paginate(rows, limit, (row) => [row.created_at_key, row.id], tokenView);

@@ -42,9 +42,7 @@ export async function listBookings(ctx: AppContext, principal: Principal, query:
   const limit = query.limit ?? 20;
   let after: [number, string] | null = null;
   if (query.cursor !== undefined) {
-    const [start, id] = decodeCursor(query.cursor, ['number', 'string']) as [number, string];
-    if (!UUID.test(id)) throw invalidField('cursor', 'is not a cursor this API returned');
-    after = [start, id];
+    after = decodeCursor(query.cursor, ['instant', 'uuid']) as [number, string];
   }
   let eventTypeId: string | null = null;
   if (query.event_type !== undefined) {

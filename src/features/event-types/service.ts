@@ -253,10 +253,7 @@ export async function getEventType(ctx: AppContext, principal: Principal, id: st
 
 export async function listEventTypes(ctx: AppContext, principal: Principal, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20;
-  const after = query.cursor ? (decodeCursor(query.cursor, ['string', 'string']) as [string, string]) : undefined;
-  if (after && (Number.isNaN(Date.parse(after[0])) || !/^[0-9a-f-]{36}$/.test(after[1]))) {
-    throw invalidField('cursor', 'is not a cursor this API returned');
-  }
+  const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
   const rows = await repo.listEventTypes(ctx.db, principal.userId, after, limit);
   return paginate(rows, limit, (r) => [r.created_key, r.id], (r) => toEventTypeView(ctx, r));
 }

@@ -81,7 +81,7 @@ export async function listMeetings(ctx: AppContext, principal: Principal, query:
   const from = query.from ? dayWindow(query.from, query.from, timeZone).start : ctx.now();
   const to = query.to ? dayWindow(query.to, query.to, timeZone).end : null;
   const limit = query.limit ?? 20;
-  const after = query.cursor ? (decodeCursor(query.cursor, ['number', 'string']) as [number, string]) : null;
+  const after = query.cursor ? (decodeCursor(query.cursor, ['instant', 'uuid']) as [number, string]) : null;
   if (after && (Math.abs(after[0]) > 8.64e15 || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after[1]))) throw validationError([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
   const rows = await repo.listMeetingsOf(ctx.db, principal.userId, { from, to, status: query.status ?? null, after, limit });
   const loaded = await loadMeetings(ctx.db, rows);

@@ -66,7 +66,7 @@ export async function getSchedule(ctx: AppContext, principal: Principal, id: str
 
 export async function listSchedules(ctx: AppContext, principal: Principal, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? 20;
-  const after = query.cursor ? (decodeCursor(query.cursor, ['string', 'string']) as [string, string]) : undefined;
+  const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
   const rows = await repo.listSchedules(ctx.db, principal.userId, after, limit);
   const page = paginate(rows, limit, (r) => [r.created_at_key, r.id], (r) => r);
   return { data: await Promise.all(page.data.map((r) => view(ctx.db, r))), next_cursor: page.next_cursor };
