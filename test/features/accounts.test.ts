@@ -116,6 +116,18 @@ for (const store of STORES) {
         }
       });
 
+      it('a burst of concurrent wrong passwords cannot outrun the per-account limit', async () => {
+        await signUp(t.app, { username: 'burst-target', email: 'burst@example.com' });
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            call(t.app, 'POST', '/api/v1/auth/login', { body: { login: i % 2 ? 'burst-target' : 'BURST@example.com', password: 'wrong password' } }),
+          ),
+        );
+        const statuses = answers.map((a) => a.status);
+        assert.ok(statuses.every((s) => s === 401 || s === 429), String(statuses));
+        assert.ok(statuses.filter((s) => s === 401).length <= 3, `at most 3 guesses checked, username and e-mail alike: ${statuses}`);
+      });
+
       it('log-out revokes the token it was called with, and only that one', async () => {
         const { token: signupToken } = await signUp(t.app, { username: 'leaver' });
         const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'leaver', password: PASSWORD } });
@@ -240,6 +252,33 @@ for (const store of STORES) {
         assert.equal(ok.status, 200);
         const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: username, password: 'a brand new passphrase' } });
         assert.equal(login.status, 200);
+      });
+
+      it('a new e-mail address needs the current password', async () => {
+        const { token, username } = await signUp(t.app);
+        const without = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { email: `${username}.new@example.com` } });
+        assert.ok(isProblem(without, 400));
+        assert.equal(without.body.errors[0].field, 'current_password');
+        const ok = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { email: `${username}.new@example.com`, current_password: PASSWORD } });
+        assert.equal(ok.status, 200);
+      });
+
+      it('a new password ends the other log-in sessions but keeps personal tokens and this one', async () => {
+        const { token, username } = await signUp(t.app);
+        const other = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: username, password: PASSWORD } });
+        const pat = await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: 'ci' } });
+        const changed = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { password: 'another long passphrase', current_password: PASSWORD } });
+        assert.equal(changed.status, 200);
+        assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/me', { token: other.body.token }), 401));
+        assert.equal((await call(t.app, 'GET', '/api/v1/me', { token })).status, 200);
+        assert.equal((await call(t.app, 'GET', '/api/v1/me', { token: pat.body.token })).status, 200);
+      });
+
+      it('an admin username cannot be taken by renaming', async () => {
+        const { token } = await signUp(t.app);
+        const res = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { username: 'root-admin' } });
+        assert.ok(isProblem(res, 400));
+        assert.equal((await call(t.app, 'GET', '/api/v1/me', { token })).body.is_admin, false);
       });
 
       it('a username taken by someone else is a 409', async () => {

@@ -164,17 +164,34 @@ export async function revokeToken(
   return rows.length > 0;
 }
 
-export async function countRecentFailures(db: Queryable, keys: readonly string[], windowSeconds: number) {
-  return db.query<{ key: string; n: number; oldest: Date }>(
-    `SELECT key, count(*)::int AS n, min(failed_at) AS oldest FROM login_failures
+/**
+ * Records an attempt under each key before its password is checked, and answers how many
+ * attempts each key has in the window, this one included, with the seconds until the oldest
+ * leaves it. Concurrent attempts each count the ones recorded before them, so of a burst only
+ * the first `max` can pass.
+ */
+export async function revokeOtherSessions(db: Queryable, userId: string, keepTokenId: string): Promise<void> {
+  await db.query(
+    "UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND kind = 'session' AND id <> $2 AND revoked_at IS NULL",
+    [userId, keepTokenId],
+  );
+}
+
+export async function reserveAttempt(db: Queryable, keys: readonly string[], windowSeconds: number) {
+  const inserted = await db.query<{ id: string }>('INSERT INTO login_failures (key) SELECT unnest($1::text[]) RETURNING id::text', [keys]);
+  const counts = await db.query<{ key: string; n: number; retry_after: number }>(
+    `SELECT key, count(*)::int AS n,
+            GREATEST(1, ceil(extract(epoch FROM min(failed_at) + make_interval(secs => $2) - now())))::int AS retry_after
+       FROM login_failures
       WHERE key = ANY($1::text[]) AND failed_at > now() - make_interval(secs => $2)
       GROUP BY key`,
     [keys, windowSeconds],
   );
+  return { ids: inserted.map((r) => r.id), counts };
 }
 
-export async function recordFailure(db: Queryable, keys: readonly string[]): Promise<void> {
-  await db.query('INSERT INTO login_failures (key) SELECT unnest($1::text[])', [keys]);
+export async function releaseAttempt(db: Queryable, ids: readonly string[]): Promise<void> {
+  await db.query('DELETE FROM login_failures WHERE id = ANY($1::bigint[])', [ids]);
 }
 
 export async function clearFailures(db: Queryable, key: string): Promise<void> {

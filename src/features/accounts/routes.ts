@@ -93,7 +93,7 @@ export function accountRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags: ['accounts'],
         summary: 'Change your profile',
-        description: 'Changes only the fields given. A new password needs current_password.',
+        description: 'Changes only the fields given. A new e-mail address or password needs current_password; a new password ends your other log-in sessions. The usernames named in ADMIN_USERNAMES cannot be taken by renaming.',
         body: PatchMeBody,
         response: { 200: UserSchema, ...problems(400, 401, 403, 409) },
       },

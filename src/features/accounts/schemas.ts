@@ -54,7 +54,7 @@ export const PatchMeBody = Type.Object({
   name: Type.Optional(Name),
   timezone: Type.Optional(TimeZoneName),
   password: Type.Optional(Password),
-  current_password: Type.Optional(Type.String({ maxLength: 256, description: 'Required to change email or password' })),
+  current_password: Type.Optional(Type.String({ maxLength: 256, description: 'Required to change the e-mail address or the password' })),
 });
 export type PatchMeBody = Static<typeof PatchMeBody>;
 

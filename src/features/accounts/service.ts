@@ -103,25 +103,24 @@ export async function signUp(ctx: AppContext, input: SignupBody) {
 
 export async function logIn(ctx: AppContext, input: LoginBody, clientAddress: string) {
   const { loginMaxFailuresPerAccount, loginMaxFailuresPerAddress, loginWindowSeconds } = ctx.config;
-  const accountKey = `account:${input.login.trim().toLowerCase()}`;
+  const login = input.login.trim();
+  const user = await repo.findUserByLogin(ctx.db, login);
+  // One limit per account, whether it is named by username or e-mail; per login text otherwise.
+  const accountKey = user ? `user:${user.id}` : `login:${login.toLowerCase()}`;
   const addressKey = `address:${clientAddress}`;
-  const counts = await repo.countRecentFailures(ctx.db, [accountKey, addressKey], loginWindowSeconds);
-  for (const { key, n, oldest } of counts) {
-    const max = key === accountKey ? loginMaxFailuresPerAccount : loginMaxFailuresPerAddress;
-    if (n >= max) {
-      const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + loginWindowSeconds * 1000 - ctx.now()) / 1000));
-      throw new AppError('rate_limited', 'Too many failed log-ins; try again later', {}, { 'retry-after': String(retryAfter) });
-    }
+  const attempt = await repo.reserveAttempt(ctx.db, [accountKey, addressKey], loginWindowSeconds);
+  const over = attempt.counts.find(({ key, n }) => n > (key === accountKey ? loginMaxFailuresPerAccount : loginMaxFailuresPerAddress));
+  if (over) {
+    await repo.releaseAttempt(ctx.db, attempt.ids); // refused unchecked: not a failure of its own
+    throw new AppError('rate_limited', 'Too many failed log-ins; try again later', {}, { 'retry-after': String(over.retry_after) });
   }
-  const user = await repo.findUserByLogin(ctx.db, input.login.trim());
   let ok = false;
   if (user) ok = await verifyPassword(user.password_hash, input.password);
   else await verifyPassword(await decoyHash(), input.password); // same time as a real check
-  if (!user || !ok) {
-    await repo.recordFailure(ctx.db, [accountKey, addressKey]);
-    throw new AppError('invalid_credentials', 'The login or the password is wrong');
-  }
+  if (!user || !ok) throw new AppError('invalid_credentials', 'The login or the password is wrong');
+  await repo.releaseAttempt(ctx.db, attempt.ids);
   await repo.clearFailures(ctx.db, accountKey);
+  if (Math.random() < 0.01) await repo.pruneFailures(ctx.db, loginWindowSeconds);
   const session = await startSession(ctx, user.id);
   return { user: toUserView(ctx, user), ...session };
 }
@@ -203,11 +202,18 @@ export async function updateMe(ctx: AppContext, principal: Principal, input: Pat
   if (errors.length) throw validationError(errors);
   const user = await repo.findUserById(ctx.db, principal.userId);
   if (!user) throw new AppError('unauthenticated');
+  if (input.username !== undefined && input.username !== user.username && ctx.config.adminUsernames.includes(input.username)) {
+    // Admin rights follow the configured names: taking one over by renaming would grant them.
+    throw invalidField('username', 'is reserved');
+  }
+  const changesEmail = input.email !== undefined && input.email.trim().toLowerCase() !== user.email.toLowerCase();
+  if (input.password !== undefined || changesEmail) {
+    if (!input.current_password || !(await verifyPassword(user.password_hash, input.current_password))) {
+      throw invalidField('current_password', 'must be the current password to change the e-mail address or the password');
+    }
+  }
   let passwordHash: string | undefined;
   if (input.password !== undefined) {
-    if (!input.current_password || !(await verifyPassword(user.password_hash, input.current_password))) {
-      throw invalidField('current_password', 'must be the current password to set a new one');
-    }
     const weak = passwordProblem(input.password, {
       username: input.username ?? user.username,
       email: input.email ?? user.email,
@@ -223,6 +229,9 @@ export async function updateMe(ctx: AppContext, principal: Principal, input: Pat
       timezone: input.timezone,
       password_hash: passwordHash,
     });
+    // A new password ends every other log-in session (personal tokens are kept: they are
+    // revoked one by one, as integrations depend on them).
+    if (passwordHash) await repo.revokeOtherSessions(ctx.db, user.id, principal.tokenId);
     return toUserView(ctx, updated ?? user);
   } catch (error) {
     throw uniqueViolation(error) ?? error;
