@@ -75,3 +75,28 @@ export function availableIntervals(rules: ScheduleRules, window: Interval): Inte
   }
   return clip(out, window)
 }
+
+/**
+ * The inverse of expansion for one date: the wall-clock minutes of `date` in `timeZone` shown at
+ * some instant of `intervals` (minutes-of-day, normalized; an instant in a repeated fall-back
+ * hour makes that wall time count). Exact across offset changes: each constant-offset piece
+ * maps to wall time by its own offset.
+ */
+export function wallMinutesOn(intervals: readonly Interval[], date: string, timeZone: string): Interval[] {
+  const dayNaive = dateToDays(date) * DAY_MS
+  const from = dayNaive - 2 * DAY_MS
+  const to = dayNaive + 3 * DAY_MS
+  const t = zoneTable(timeZone, from, to)
+  const out: Interval[] = []
+  for (const iv of intervals) {
+    if (iv.end <= from || iv.start >= to) continue
+    for (let i = segmentIndex(t, Math.max(iv.start, from)); i < t.offs.length && t.bounds[i]! < iv.end; i++) {
+      const s = Math.max(iv.start, t.bounds[i]!) + t.offs[i]! - dayNaive
+      const e = Math.min(iv.end, t.bounds[i + 1]!) + t.offs[i]! - dayNaive
+      const lo = Math.max(0, s)
+      const hi = Math.min(DAY_MS, e)
+      if (hi > lo) out.push({ start: Math.floor(lo / MINUTE_MS), end: Math.ceil(hi / MINUTE_MS) })
+    }
+  }
+  return normalize(out)
+}

@@ -165,3 +165,19 @@ test('common free time: A 09-11 and B 10-12 on a Monday -> 10-11; no overlap -> 
   assert.deepEqual(commonFreeTime([a, d], 30 * 60_000), [span('2026-03-09T14:30:00Z', '2026-03-09T15:00:00Z')])
   assert.deepEqual(commonFreeTime([]), [])
 })
+
+test('wallMinutesOn maps instants back to the wall time of a date, piece by piece across DST', async () => {
+  const { wallMinutesOn } = await import('../../src/domain/schedule')
+  const at = (s: string) => Date.parse(s)
+  // New York falls back at 06:00Z (02:00 EDT -> 01:00 EST): 05:45Z-06:15Z shows 01:45-02:00 then 01:00-01:15.
+  assert.deepEqual(wallMinutesOn([{ start: at('2026-11-01T05:45:00Z'), end: at('2026-11-01T06:15:00Z') }], '2026-11-01', 'America/New_York'), [
+    { start: 60, end: 75 },
+    { start: 105, end: 120 },
+  ])
+  // Kathmandu, +05:45, and a piece reaching past local midnight stops at 24:00.
+  assert.deepEqual(wallMinutesOn([{ start: at('2026-03-02T16:15:00Z'), end: at('2026-03-02T20:00:00Z') }], '2026-03-02', 'Asia/Kathmandu'), [
+    { start: 22 * 60, end: 24 * 60 },
+  ])
+  // Another date's instants show nothing on this date.
+  assert.deepEqual(wallMinutesOn([{ start: at('2026-03-05T10:00:00Z'), end: at('2026-03-05T11:00:00Z') }], '2026-03-02', 'UTC'), [])
+})

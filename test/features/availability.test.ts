@@ -226,6 +226,21 @@ for (const store of STORES) {
         assert.deepEqual(schedule.overrides, []);
       });
 
+      it('a block in the hour repeated by fall-back takes that wall time away, never nothing', async () => {
+        const { token } = await signUp(t.app, { timezone: 'America/New_York' });
+        await call(t.app, 'PUT', '/api/v1/me/availability/dates', { token, body: { dates: [{ date: '2026-11-01', intervals: [{ start: '00:00', end: '24:00' }] }] } });
+        const res = await call(t.app, 'POST', '/api/v1/me/availability/blocks', {
+          token,
+          body: { start: '2026-11-01T01:45:00-04:00', end: '2026-11-01T01:15:00-05:00' },
+        });
+        assert.equal(res.status, 200, res.text);
+        assert.deepEqual(res.body.dates, [{ date: '2026-11-01', intervals: [{ start: '00:00', end: '01:00' }, { start: '01:15', end: '01:45' }, { start: '02:00', end: '24:00' }] }]);
+        const shown = await call(t.app, 'GET', '/api/v1/me/availability?from=2026-11-01&to=2026-11-01', { token });
+        for (const iv of day(shown.body, '2026-11-01')) {
+          assert.ok(Date.parse(iv.end) <= Date.parse('2026-11-01T05:45:00Z') || Date.parse(iv.start) >= Date.parse('2026-11-01T06:15:00Z'), JSON.stringify(iv));
+        }
+      });
+
       it('a wall time skipped by DST cannot be added', async () => {
         const { token } = await signUp(t.app, { timezone: 'America/New_York' });
         const res = await call(t.app, 'POST', '/api/v1/me/availability/intervals', { token, body: { date: '2026-03-08', start: '02:00', end: '03:00' } });

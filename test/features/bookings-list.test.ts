@@ -86,6 +86,12 @@ for (const store of STORES) {
       assert.deepEqual(res.body.bookings, [
         { id: mine.body.data[0].id, kind: 'booking', start: '2026-03-02T09:00:00Z', end: '2026-03-02T09:30:00Z' },
       ]);
+      // The booking's 15-minute buffer reaches into 08:45-09:00, but the booking itself does not.
+      const beside = await call(t.app, 'POST', '/api/v1/me/availability/blocks', {
+        token: host.token,
+        body: { date: '2026-03-02', start: '08:30', end: '09:00', timezone: 'UTC' },
+      });
+      assert.equal(beside.status, 200, beside.text);
     });
   });
 }

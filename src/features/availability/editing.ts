@@ -4,30 +4,19 @@
 import type { AppContext } from '../../context';
 import type { Queryable } from '../../db';
 import {
-  addDays, dayWindow, daysBetween, formatInstant, instantToWall, isDate, isTimeZone, localDateOf, parseInstant, parseWallTime,
+  addDays, dayWindow, daysBetween, formatInstant, isDate, isTimeZone, localDateOf, parseInstant, parseWallTime,
   datesInRange, wallToInstants,
 } from '../../domain/calendar';
-import { clip, covers, normalize, subtract, union, type Interval } from '../../domain/intervals';
-import { availableIntervals, toWallIntervals, type ScheduleRules, type WallInterval } from '../../domain/schedule';
+import { clip, covers, subtract, union, type Interval } from '../../domain/intervals';
+import { availableIntervals, toWallIntervals, wallMinutesOn, type ScheduleRules, type WallInterval } from '../../domain/schedule';
 import type { Principal } from '../../http/auth';
 import { AppError, invalidField, validationError, type FieldError } from '../../http/errors';
-import { createDefaultSchedule, defaultScheduleOf, rulesForSchedules, upsertOverrides } from '../schedules/repository';
+import { createDefaultSchedule, defaultScheduleOf, lockOwner, rulesForSchedules, upsertOverrides } from '../schedules/repository';
 import { checkDayIntervals } from '../schedules/rules';
 import { bookingsOfHolds } from '../bookings/repository';
 import { meetingsOfOccurrences } from '../meetings/repository';
 import { holdsOverlapping, type HoldRow } from './holds';
 import { MAX_WINDOW_DAYS } from './window';
-
-/** The wall-clock hours (minutes of day) that instants give on one date of a zone. */
-function wallMinutes(intervals: readonly Interval[], date: string, timeZone: string): Interval[] {
-  const day = dayWindow(date, date, timeZone);
-  return normalize(
-    clip(intervals, day).map((iv) => ({
-      start: instantToWall(iv.start, timeZone).minutes,
-      end: iv.end >= day.end ? 1440 : instantToWall(iv.end, timeZone).minutes,
-    })),
-  );
-}
 
 const sameWall = (a: readonly WallInterval[], b: readonly WallInterval[]) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -41,6 +30,8 @@ interface Edit {
 /** Runs an edit on the default schedule in one transaction; answers the given dates in `timeZone`. */
 async function editAvailability(ctx: AppContext, principal: Principal, edit: Edit, answerDates: string[], timeZone: string) {
   return ctx.db.transaction(async (tx) => {
+    // The same lock a change of default schedule takes: the default cannot move under this edit.
+    await lockOwner(tx, principal.userId);
     const schedule =
       (await defaultScheduleOf(tx, principal.userId, true)) ??
       (await createDefaultSchedule(tx, { id: principal.userId, timezone: principal.timezone }));
@@ -55,16 +46,23 @@ async function editAvailability(ctx: AppContext, principal: Principal, edit: Edi
     const before = availableIntervals(rules, touched);
     const after = clip(await edit.apply(before, tx), touched);
 
+    // Written back as wall-clock hours: what was, minus the wall time of what the edit
+    // removed, plus that of what it added. On a fall-back day a removed instant in the
+    // repeated hour takes that wall time away (both passes): a block never silently vanishes.
+    const removed = subtract(before, after);
+    const added = subtract(after, before);
     const changed: { date: string; intervals: WallInterval[] }[] = [];
     for (const date of datesInRange(first, last)) {
-      const was = toWallIntervals(wallMinutes(before, date, zone));
-      const now = toWallIntervals(wallMinutes(after, date, zone));
+      const wasMinutes = wallMinutesOn(before, date, zone);
+      const nowMinutes = union(subtract(wasMinutes, wallMinutesOn(removed, date, zone)), wallMinutesOn(added, date, zone));
+      const was = toWallIntervals(wasMinutes);
+      const now = toWallIntervals(nowMinutes);
       if (!sameWall(was, now)) changed.push({ date, intervals: now });
     }
     await upsertOverrides(tx, schedule.id, changed);
     const updated: ScheduleRules = { ...rules, overrides: [...rules.overrides, ...changed] };
     const shown = availableIntervals(updated, answerWindow);
-    return { dates: answerDates.map((date) => ({ date, intervals: toWallIntervals(wallMinutes(shown, date, timeZone)) })) };
+    return { dates: answerDates.map((date) => ({ date, intervals: toWallIntervals(wallMinutesOn(shown, date, timeZone)) })) };
   });
 }
 
@@ -166,7 +164,7 @@ export async function addInterval(ctx: AppContext, principal: Principal, body: R
 }
 
 /** What is booked behind holds: bookings (their own times, without buffers) and meetings. */
-async function nameHolds(q: Queryable, holds: readonly HoldRow[], zone: string) {
+async function nameHolds(q: Queryable, holds: readonly HoldRow[]) {
   const [bookings, meetings] = await Promise.all([
     bookingsOfHolds(q, holds.filter((h) => h.source === 'booking').map((h) => h.id)),
     meetingsOfOccurrences(q, holds.filter((h) => h.source === 'meeting' && h.source_id).map((h) => h.source_id!)),
@@ -175,13 +173,7 @@ async function nameHolds(q: Queryable, holds: readonly HoldRow[], zone: string) 
     const booking = bookings.get(h.id);
     const meeting = h.source_id ? meetings.get(h.source_id) : undefined;
     const named = booking ?? { id: meeting?.meeting_id ?? h.source_id ?? h.id, start: h.start, end: h.end };
-    return {
-      id: named.id,
-      kind: h.source,
-      ...(meeting ? { occurrence: meeting.number } : {}),
-      start: formatInstant(named.start, zone),
-      end: formatInstant(named.end, zone),
-    };
+    return { id: named.id, kind: h.source, ...(meeting ? { occurrence: meeting.number } : {}), start: named.start, end: named.end };
   });
 }
 
@@ -192,10 +184,11 @@ export async function blockRange(ctx: AppContext, principal: Principal, body: Ra
     reach: reachOf(pieces),
     apply: async (current, tx) => {
       const holds = await holdsOverlapping(tx, [principal.userId], reachOf(pieces));
-      const inTheWay = holds.filter((h) => pieces.some((p) => h.start < p.end && p.start < h.end));
+      // What is booked inside the range, by its own time: a buffer reaching into it is no conflict.
+      const inTheWay = (await nameHolds(tx, holds)).filter((b) => pieces.some((p) => b.start < p.end && p.start < b.end));
       if (inTheWay.length) {
         throw new AppError('booking_in_the_way', 'Cancel or move what is booked in that time first', {
-          bookings: await nameHolds(tx, inTheWay, zone),
+          bookings: inTheWay.map(({ start, end, ...rest }) => ({ ...rest, start: formatInstant(start, zone), end: formatInstant(end, zone) })),
         });
       }
       return subtract(current, pieces);
