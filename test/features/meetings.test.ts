@@ -106,11 +106,16 @@ for (const store of STORES) {
         participants: [`${b.username.toUpperCase()}@EXAMPLE.COM`, 'Guest@Example.org', a.username, b.username],
       });
       assert.equal(res.status, 201, res.text);
+      // Another user's e-mail address stays private (as in GET /users): they are named by username.
       assert.deepEqual(res.body.participants, [
         { username: a.username, email: `${a.username}@example.com`, status: 'accepted' },
-        { username: b.username, email: `${b.username}@example.com`, status: 'accepted' },
+        { username: b.username, status: 'accepted' },
         { email: 'Guest@Example.org', status: 'invited' },
       ]);
+      const seenByB = await call(t.app, 'GET', `/api/v1/meetings/${res.body.id}`, { token: b.token });
+      assert.deepEqual(seenByB.body.participants[0], { username: a.username, status: 'accepted' });
+      assert.deepEqual(seenByB.body.organizer, { username: a.username });
+      assert.equal(seenByB.body.participants[1].email, `${b.username}@example.com`);
       const unknown = await meet(a.token, { start: `${MONDAY}T09:00:00Z`, duration: 30, participants: [b.username, 'no-such-user'] });
       assert.ok(isProblem(unknown, 400));
       assert.deepEqual(unknown.body.errors.map((e: any) => e.field), ['participants[1]']);

@@ -77,7 +77,7 @@ export async function changeOccurrence(
     const lost = await holdTime(tx, attendees, slots);
     if (lost.length) throw meetingConflict(lost, timeZone);
   });
-  return meetingView(await loadVisible(ctx.db, principal, id), timeZone);
+  return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }
 
 /** Cancels occurrence n (or n and the later ones) and frees everyone's time then. Harmless twice. */
@@ -95,5 +95,5 @@ export async function cancelOccurrence(ctx: AppContext, principal: Principal, id
       await repo.setOccurrenceStatus(tx, [...ids], 'cancelled');
     });
   }
-  return meetingView(await loadVisible(ctx.db, principal, id), timeZone);
+  return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }

@@ -88,7 +88,7 @@ export const OccurrenceParams = Type.Object({
 
 const ParticipantView = Type.Object({
   username: Type.Optional(Type.String()),
-  email: Type.String(),
+  email: Type.Optional(Type.String({ description: 'Shown for guests, for yourself, and to admins; other users are named by username' })),
   status: Type.Union([Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('invited')], {
     description: 'accepted: a user whose time is held; declined: a user who declined; invited: a guest',
   }),
@@ -108,7 +108,7 @@ export const MeetingView = Type.Object({
   start: Type.String({ description: 'The first occurrence as the series defines it' }),
   end: Type.String(),
   timezone: Type.String({ description: 'The zone the instants of this answer are written in' }),
-  organizer: Type.Object({ username: Type.String(), email: Type.String() }),
+  organizer: Type.Object({ username: Type.String(), email: Type.Optional(Type.String()) }),
   participants: Type.Array(ParticipantView),
   recurrence: Type.Union([Type.String(), Type.Null()]),
   status: MeetingStatus,

@@ -57,12 +57,12 @@ export async function createMeeting(ctx: AppContext, principal: Principal, input
     if (lost.length) throw meetingConflict(lost, timeZone);
     return meetingId;
   });
-  return meetingView(await loadVisible(ctx.db, principal, id), timeZone);
+  return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }
 
 export async function getMeeting(ctx: AppContext, principal: Principal, id: string, zone?: string) {
   const loaded = await loadVisible(ctx.db, principal, id);
-  return meetingView(loaded, answerZone(zone, loaded.meeting.timezone));
+  return meetingView(loaded, answerZone(zone, loaded.meeting.timezone), principal);
 }
 
 /**
@@ -85,7 +85,7 @@ export async function listMeetings(ctx: AppContext, principal: Principal, query:
   if (after && (Math.abs(after[0]) > 8.64e15 || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after[1]))) throw validationError([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
   const rows = await repo.listMeetingsOf(ctx.db, principal.userId, { from, to, status: query.status ?? null, after, limit });
   const loaded = await loadMeetings(ctx.db, rows);
-  return paginate(loaded, limit, (l) => [l.meeting.start, l.meeting.id], (l) => meetingView(l, answerZone(query.timezone, l.meeting.timezone)));
+  return paginate(loaded, limit, (l) => [l.meeting.start, l.meeting.id], (l) => meetingView(l, answerZone(query.timezone, l.meeting.timezone), principal));
 }
 
 /**
@@ -157,7 +157,7 @@ export async function changeMeeting(
     }
     if (lost.length) throw meetingConflict(lost, timeZone);
   });
-  return meetingView(await loadVisible(ctx.db, principal, id), timeZone);
+  return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }
 
 /** A PATCH's time: the current one unless start, end or duration is given (then it must be upcoming). */
@@ -178,7 +178,7 @@ export async function cancelMeeting(ctx: AppContext, principal: Principal, id: s
       await repo.setOccurrenceStatus(tx, loaded.occurrences.map((o) => o.id), 'cancelled');
     });
   }
-  return meetingView(await loadVisible(ctx.db, principal, id), timeZone);
+  return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }
 
 /**
@@ -199,5 +199,5 @@ export async function declineMeeting(ctx: AppContext, principal: Principal, id: 
       for (const hold of await repo.meetingHoldIds(tx, id, principal.userId)) await deleteHold(tx, hold);
     });
   }
-  return meetingView(await loadVisible(ctx.db, principal, id), timeZone);
+  return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }

@@ -44,10 +44,17 @@ export function requireConfirmed(loaded: LoadedMeeting): void {
   if (loaded.meeting.status === 'cancelled') throw new AppError('conflict', 'The meeting is cancelled; create a new one');
 }
 
-export function meetingView(loaded: LoadedMeeting, timeZone: string) {
+/**
+ * The meeting as `viewer` may see it: a user's e-mail address is private (as in GET /users),
+ * so participants who are users are named by username, with their address shown only to
+ * themselves and to admins; a guest is known only by the address the organiser gave.
+ */
+export function meetingView(loaded: LoadedMeeting, timeZone: string, viewer: Principal) {
   const { meeting, participants, occurrences } = loaded;
   const at = (ms: number) => formatInstant(ms, timeZone);
   const organizer = participants.find((p) => p.user_id === meeting.organizer_id);
+  const emailOf = (p: { user_id: string | null; email: string }) =>
+    p.user_id === null || p.user_id === viewer.userId || viewer.isAdmin ? { email: p.email } : {};
   return {
     id: meeting.id,
     title: meeting.title,
@@ -55,10 +62,10 @@ export function meetingView(loaded: LoadedMeeting, timeZone: string) {
     start: at(meeting.start),
     end: at(meeting.end),
     timezone: timeZone,
-    organizer: { username: organizer?.username ?? '', email: organizer?.email ?? '' },
+    organizer: { username: organizer?.username ?? '', ...(organizer ? emailOf(organizer) : {}) },
     participants: participants.map((p) => ({
       ...(p.username !== null ? { username: p.username } : {}),
-      email: p.email,
+      ...emailOf(p),
       status: p.status,
     })),
     recurrence: meeting.recurrence,
