@@ -74,7 +74,7 @@ export function meetingView(loaded: LoadedMeeting, timeZone: string, viewer: Pri
     ...(meeting.recurrence !== null
       ? { occurrences: occurrences.map((o) => ({ number: o.number, start: at(o.start), end: at(o.end), status: o.status })) }
       : {}),
-    created_at: meeting.created_at.toISOString(),
-    updated_at: meeting.updated_at.toISOString(),
+    created_at: at(meeting.created_at.getTime()),
+    updated_at: at(meeting.updated_at.getTime()),
   };
 }
