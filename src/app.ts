@@ -23,6 +23,7 @@ import { hostBookingRoutes } from './features/bookings/host-routes';
 import { scheduleRoutes } from './features/schedules/routes';
 import { availabilityRoutes } from './features/availability/routes';
 import { meetingRoutes } from './features/meetings/routes';
+import { webRoutes } from './features/web/routes';
 
 export interface BuildOptions {
   config: AppConfig;
@@ -107,6 +108,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   scheduleRoutes(app, ctx);
   availabilityRoutes(app, ctx);
   meetingRoutes(app, ctx);
+  webRoutes(app, ctx);
 
   app.addHook('onClose', async () => {
     await db.close();
