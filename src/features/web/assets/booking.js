@@ -65,6 +65,7 @@
   }
 
   function loadSlots(date) {
+    state.date = date;
     showError('');
     api('/slots?date=' + date + '&timezone=' + encodeURIComponent(state.zone)).then(function (body) {
       var list = $('slots');
@@ -129,6 +130,7 @@
         $('cancel-link').href = booking.cancel_url;
         $('reschedule-link').href = booking.reschedule_url;
         $('done').querySelector('h2').focus();
+        loadSlots(state.date); // the booked time is gone from the day
       })
       .catch(function (e) { showError(e.message); });
   });
