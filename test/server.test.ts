@@ -42,12 +42,16 @@ describe('the server process', () => {
   });
 
   it('SIGTERM lets in-flight requests finish before the process exits', async () => {
-    const server = await startServer({ DATA_DIR: tmpDir() });
+    const server = await startServer({ DATA_DIR: tmpDir(), LOG_LEVEL: 'info' });
     // Sign-ups hash a password (tens of milliseconds): several are in flight when SIGTERM lands.
     const pending = ['term1', 'term2', 'term3', 'term4'].map((username) =>
       http(server.base, 'POST', '/api/v1/auth/signup', { username, email: `${username}@example.com`, password: PASSWORD }),
     );
-    await new Promise((r) => setTimeout(r, 20)); // let the requests reach the server
+    // SIGTERM once the server has logged all four requests as received (not after a guessed delay).
+    const received = () => (server.output().match(/"url":"\/api\/v1\/auth\/signup"/g) ?? []).length;
+    const deadline = Date.now() + 30_000;
+    while (received() < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(received(), 4, 'the server logged the four requests');
     server.child.kill('SIGTERM');
     const answers = await Promise.all(pending);
     assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201]);

@@ -2,21 +2,32 @@
 // claims it and its answer is stored; the same key with the same body replays that answer
 // (same status and body) for 24 hours; the same key with another body is a 422.
 // A request arriving while the first one still runs gets a 409, so it cannot book twice.
+// "Still runs" is a lease: a claim whose answer was never stored (its process died, or storing
+// failed) may be taken over by a retry with the same body once IDEMPOTENCY_LEASE_MS has passed,
+// so a key is never stuck for its whole 24 hours.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context';
 import { AppError, invalidField, toProblem } from './errors';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+/** How long a claim without an answer keeps retries out (by the app's clock). A booking takes milliseconds. */
+export const IDEMPOTENCY_LEASE_MS = 60 * 1000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 export const IDEMPOTENCY_DESCRIPTION =
   'Send an `Idempotency-Key` header (1-200 visible ASCII characters) to make retries safe: the same key with the ' +
   'same body within 24 hours replays the first answer (same status and body, with `Idempotent-Replayed: true`) ' +
   'instead of acting twice; the same key with a different body is a 422 `idempotency-key-reused`; a retry while the ' +
-  'first request is still running is a 409 `idempotency-key-in-progress`.';
+  'first request is still running is a 409 `idempotency-key-in-progress` (after 60 seconds without an answer, a ' +
+  'retry with the same body takes the key over).';
 
-/** JSON with object keys sorted, so two bodies that mean the same hash the same. */
+/** The hash a request body is known by: of its JSON with object keys sorted, so two bodies that mean the same hash the same. */
+export function requestHash(payload: unknown): string {
+  return createHash('sha256').update(canonical(payload)).digest('hex');
+}
+
+/** JSON with object keys sorted. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -33,20 +44,27 @@ export interface Answer {
   body: unknown;
 }
 
-type Claim = { claimed: true } | { claimed: false; row: { request_hash: string; status: number | null; body: unknown } | undefined };
+/** A claim is known by its created_at: only the request holding it may store or free it. */
+type Claim = { claimed: true; at: Date } | { claimed: false; row: { request_hash: string; status: number | null; body: unknown } | undefined };
 
+/**
+ * Claims the key: a new one, an expired one, or (same body only) one whose claim has no answer
+ * after the lease. Atomic: of concurrent claims, one wins.
+ */
 async function claim(ctx: AppContext, scope: string, key: string, hash: string): Promise<Claim> {
-  const now = new Date(ctx.now());
+  const at = new Date(ctx.now());
   const rows = await ctx.db.query(
     `INSERT INTO idempotency_keys (scope, key, request_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (scope, key) DO UPDATE
        SET request_hash = EXCLUDED.request_hash, status = NULL, body = NULL,
            created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
        WHERE idempotency_keys.expires_at <= EXCLUDED.created_at
+          OR (idempotency_keys.status IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
+              AND idempotency_keys.created_at <= $6)
      RETURNING key`,
-    [scope, key, hash, now, new Date(ctx.now() + IDEMPOTENCY_TTL_MS)],
+    [scope, key, hash, at, new Date(at.getTime() + IDEMPOTENCY_TTL_MS), new Date(at.getTime() - IDEMPOTENCY_LEASE_MS)],
   );
-  if (rows.length > 0) return { claimed: true };
+  if (rows.length > 0) return { claimed: true, at };
   const [row] = await ctx.db.query<{ request_hash: string; status: number | null; body: unknown }>(
     'SELECT request_hash, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2',
     [scope, key],
@@ -67,7 +85,7 @@ export async function idempotent(
   const { key, scope } = options;
   if (key === undefined) return { ...(await run()), replayed: false };
   if (!KEY_PATTERN.test(key)) throw invalidField('Idempotency-Key', 'must be 1-200 visible ASCII characters');
-  const hash = createHash('sha256').update(canonical(options.payload)).digest('hex');
+  const hash = requestHash(options.payload);
 
   let outcome = await claim(ctx, scope, key, hash);
   // The first holder may have failed and freed the key between our two statements.
@@ -82,6 +100,10 @@ export async function idempotent(
     return { status: row.status, body: row.body, replayed: true };
   }
 
+  // Only our own claim: after a takeover, the key is the new holder's.
+  const mine = [scope, key, outcome.at] as const;
+  const release = () =>
+    ctx.db.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at = $3 AND status IS NULL', [...mine]).catch(() => {});
   let answer: Answer;
   try {
     answer = await run();
@@ -89,16 +111,21 @@ export async function idempotent(
     if (error instanceof AppError && error.status < 500) {
       answer = { status: error.status, body: toProblem(error) };
     } else {
-      await ctx.db.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2', [scope, key]).catch(() => {});
+      await release();
       throw error;
     }
   }
-  await ctx.db.query('UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2', [
-    scope,
-    key,
-    answer.status,
-    JSON.stringify(answer.body),
-  ]);
+  try {
+    await ctx.db.query('UPDATE idempotency_keys SET status = $4, body = $5 WHERE scope = $1 AND key = $2 AND created_at = $3', [
+      ...mine,
+      answer.status,
+      JSON.stringify(answer.body),
+    ]);
+  } catch {
+    // The work is done and its answer goes out; only the replay is lost. Free the key rather
+    // than leave it "in progress": a retry then acts again instead of failing for 24 hours.
+    await release();
+  }
   if (Math.random() < 0.01) {
     await ctx.db.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [new Date(ctx.now())]).catch(() => {});
   }

@@ -21,6 +21,25 @@ export async function createEventType(app: FastifyInstance, host: Host, body: Re
   return res.body;
 }
 
+/** `host` accepts hosting another user's event type (which lists them as a host). */
+export async function acceptHosting(app: FastifyInstance, host: Host, eventTypeId: string): Promise<any> {
+  const res = await call(app, 'POST', `/api/v1/event-types/${eventTypeId}/hosting/accept`, { token: host.token });
+  if (res.status !== 200) throw new Error(`hosting not accepted: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+/** An event type of `owner` hosted by `owner` and `others`, every one of whom has accepted. */
+export async function createTeamEventType(
+  app: FastifyInstance,
+  owner: Host,
+  others: Host[],
+  body: Record<string, unknown>,
+): Promise<any> {
+  const et = await createEventType(app, owner, { hosts: [owner.username, ...others.map((o) => o.username)], ...body });
+  for (const other of others) await acceptHosting(app, other, et.id);
+  return et;
+}
+
 export async function createSchedule(app: FastifyInstance, host: Host, body: Record<string, unknown>): Promise<any> {
   const res = await call(app, 'POST', '/api/v1/schedules', { token: host.token, body: { name: 'Special', ...body } });
   if (res.status !== 201) throw new Error(`schedule not created: ${res.status} ${res.text}`);

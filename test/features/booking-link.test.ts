@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call, isProblem, startApp, STORES, type TestApp } from '../helpers/app';
+import { requestHash } from '../../src/http/idempotency';
 import { book, createEventType, invitee, newHost, type Host } from './booking-helpers';
 
 for (const store of STORES) {
@@ -184,6 +185,24 @@ for (const store of STORES) {
       });
     });
 
+    describe('slot cap', () => {
+      it('a window with more than 5000 slots is a 400 naming to; a shorter one and the month view answer', async () => {
+        const fresh = await newHost(t.app);
+        await createEventType(t.app, fresh, { slug: 'minutes', duration: 1, date_range: { type: 'indefinite' } });
+        const link = `/api/v1/public/${fresh.username}/minutes`;
+        // Mon–Fri 09:00–17:00: 480 one-minute slots a weekday; 15 weekdays are 7200.
+        const long = await call(t.app, 'GET', `${link}/slots?from=2026-03-02&to=2026-03-20&timezone=Europe/Berlin`);
+        assert.ok(isProblem(long, 400), `${long.status}`);
+        assert.deepEqual(long.body.errors.map((e: any) => e.field), ['to']);
+        const short = await call(t.app, 'GET', `${link}/slots?from=2026-03-02&to=2026-03-11&timezone=Europe/Berlin`);
+        assert.equal(short.status, 200);
+        assert.equal(short.body.slots.length, 8 * 480);
+        const month = await call(t.app, 'GET', `${link}/days?month=2026-03&timezone=Europe/Berlin`);
+        assert.equal(month.status, 200);
+        assert.equal(month.body.days.filter((d: any) => d.available).length, 22, 'every weekday from March 2');
+      });
+    });
+
     describe('Idempotency-Key', () => {
       const body = (start: string) => ({ start, invitee, answers: { topic: 'retry' } });
 
@@ -237,6 +256,36 @@ for (const store of STORES) {
         assert.equal(first.status, 201);
         assert.equal(second.status, 201);
         assert.equal(second.body.id, first.body.id);
+      });
+
+      it('a key left without an answer (its request died) is taken over by a retry after 60 seconds', async () => {
+        const slot = body('2026-03-09T09:00:00+01:00');
+        const scope = `POST ${base}/bookings`;
+        const claim = (key: string, payload: unknown) =>
+          t.store.db.query(
+            'INSERT INTO idempotency_keys (scope, key, request_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
+            [scope, key, requestHash(payload), new Date('2026-03-02T06:00:00Z'), new Date('2026-03-03T06:00:00Z')],
+          );
+        // What a process that died after claiming the key leaves behind.
+        await claim('k-stale', slot);
+        await claim('k-stale-other', body('2026-03-09T10:00:00+01:00'));
+        const headers = { 'idempotency-key': 'k-stale' };
+        try {
+          t.clock.set('2026-03-02T06:00:59Z');
+          const early = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers });
+          assert.ok(isProblem(early, 409));
+          assert.equal(early.body.type, '/problems/idempotency-key-in-progress', 'within the lease the first request may still run');
+          t.clock.set('2026-03-02T06:01:01Z');
+          const retry = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers });
+          assert.equal(retry.status, 201, retry.text);
+          const replay = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers });
+          assert.equal(replay.headers['idempotent-replayed'], 'true');
+          assert.equal(replay.body.id, retry.body.id);
+          const other = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers: { 'idempotency-key': 'k-stale-other' } });
+          assert.ok(isProblem(other, 422), 'another body never takes a key over');
+        } finally {
+          t.clock.set('2026-03-02T06:00:00Z');
+        }
       });
 
       it('a malformed key is a 400', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call, isProblem, signUp, startApp, STORES, type TestApp } from '../helpers/app';
-import { book, createEventType, newHost, pathOf, slotStarts, type Host } from './booking-helpers';
+import { book, createEventType, createTeamEventType, newHost, pathOf, slotStarts, type Host } from './booking-helpers';
 
 const BERLIN = 'timezone=Europe/Berlin';
 
@@ -92,6 +92,31 @@ for (const store of STORES) {
         assert.ok(other.id);
       });
 
+      it('the invitee cannot move a booking that has started (409); the host still can', async () => {
+        const b = (await book(t.app, host, 'call', '2026-03-05T09:00:00+01:00')).body;
+        try {
+          t.clock.set('2026-03-05T08:00:00Z');
+          const late = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-06T09:00:00+01:00' } });
+          assert.ok(isProblem(late, 409), `${late.status} ${late.text}`);
+          assert.equal((await call(t.app, 'GET', pathOf(b.reschedule_url))).body.start, '2026-03-05T09:00:00+01:00');
+          const byHost = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, { token: host.token, body: { start: '2026-03-06T09:00:00+01:00' } });
+          assert.equal(byHost.status, 200, byHost.text);
+        } finally {
+          t.clock.set('2026-03-02T06:00:00Z');
+        }
+      });
+
+      it('the invitee cannot move a booking once the host deactivated the link (410); the host can, and cancelling works', async () => {
+        const et = await createEventType(t.app, host, { slug: 'closing' });
+        const b = (await book(t.app, host, 'closing', '2026-03-05T11:00:00+01:00')).body;
+        await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: host.token, body: { active: false } });
+        const dead = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-05T12:00:00+01:00' } });
+        assert.ok(isProblem(dead, 410), `${dead.status} ${dead.text}`);
+        const byHost = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, { token: host.token, body: { start: '2026-03-05T12:00:00+01:00' } });
+        assert.equal(byHost.status, 200, byHost.text);
+        assert.equal((await call(t.app, 'POST', pathOf(b.cancel_url), { body: {} })).status, 200);
+      });
+
       it('the .ics keeps its UID, and its SEQUENCE grows with each change', async () => {
         const b = (await book(t.app, host, 'call', '2026-03-05T09:00:00+01:00')).body;
         const first = await call(t.app, 'GET', pathOf(b.ics_url));
@@ -163,6 +188,9 @@ for (const store of STORES) {
           ['timezone=Nowhere', 'timezone'],
           ['limit=0', 'limit'],
           ['cursor=abc', 'cursor'],
+          ['from=2027-01-01&to=2026-01-01', 'to'],
+          ['from=2026-03-04&to=2026-03-03', 'to'],
+          ['from=2026-03-04T10:00:00Z&to=2026-03-04T09:00:00Z', 'to'],
         ];
         for (const [query, field] of cases) {
           const res = await call(t.app, 'GET', `/api/v1/bookings?${query}`, { token: owner.token });
@@ -189,7 +217,7 @@ for (const store of STORES) {
 
       it('a collective booking is visible to every host', async () => {
         const colleague = await newHost(t.app, 'UTC');
-        await createEventType(t.app, owner, { slug: 'pair', kind: 'collective', hosts: [owner.username, colleague.username] });
+        await createTeamEventType(t.app, owner, [colleague], { slug: 'pair', kind: 'collective' });
         const b = (await book(t.app, owner, 'pair', '2026-03-06T13:00:00Z')).body;
         const seen = await call(t.app, 'GET', `/api/v1/bookings/${b.id}`, { token: colleague.token });
         assert.equal(seen.status, 200);
@@ -200,7 +228,7 @@ for (const store of STORES) {
 
       it('cancelling a collective booking frees every host', async () => {
         const colleague = await newHost(t.app, 'UTC');
-        await createEventType(t.app, owner, { slug: 'duo', kind: 'collective', hosts: [owner.username, colleague.username] });
+        await createTeamEventType(t.app, owner, [colleague], { slug: 'duo', kind: 'collective' });
         await createEventType(t.app, colleague, { slug: 'own' });
         const b = (await book(t.app, owner, 'duo', '2026-03-09T13:00:00Z')).body;
         assert.ok(!(await slotStarts(t.app, colleague, 'own', 'date=2026-03-09&timezone=UTC')).includes('2026-03-09T13:00:00Z'));

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { call, startApp, STORES, type Answer, type TestApp } from '../helpers/app';
 import { http, startServer, type ServerProcess } from '../helpers/process';
 import { createTestDatabase } from '../helpers/stores';
-import { createEventType, newHost, type Host } from './booking-helpers';
+import { createEventType, createTeamEventType, newHost, type Host } from './booking-helpers';
 
 const MONDAY_MORNING = '2026-03-02T06:00:00Z';
 
@@ -72,6 +72,19 @@ for (const store of STORES) {
       assert.deepEqual(tally(answers), { 201: 3, 409: 17 });
     });
 
+    it('8 concurrent first bookings of a 5-seat group slot, 80 slots in a row: always 5 seats taken, never a 409 with seats left', async () => {
+      await createEventType(t.app, host, { slug: 'fresh-seats', kind: 'group', seats: 5, date_range: { type: 'indefinite' } });
+      const failures: string[] = [];
+      // Each round is a slot nobody has booked yet: the race is on creating its shared hold.
+      for (let round = 0; round < 80; round++) {
+        const start = new Date(Date.parse('2026-03-23T09:00:00Z') + Math.floor(round / 16) * 86_400_000 + (round % 16) * 1_800_000).toISOString();
+        const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post('fresh-seats', { start, invitee: inviteeNo(i) })));
+        const counts = tally(answers);
+        if (counts[201] !== 5 || counts[409] !== 3) failures.push(`${start}: ${JSON.stringify(counts)}`);
+      }
+      assert.deepEqual(failures, []);
+    });
+
     it('max_per_day = 1 holds when 20 invitees book different slots of one day at once', async () => {
       await createEventType(t.app, host, { slug: 'daily', max_per_day: 1 });
       const answers = await Promise.all(
@@ -96,7 +109,7 @@ for (const store of STORES) {
 
     it('round robin with 2 hosts and 20 concurrent bookings of one slot: each host is booked once', async () => {
       const second = await newHost(t.app, 'UTC');
-      await createEventType(t.app, host, { slug: 'rr', kind: 'round_robin', hosts: [host.username, second.username] });
+      await createTeamEventType(t.app, host, [second], { slug: 'rr', kind: 'round_robin' });
       const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post('rr', { start: '2026-03-11T10:00:00Z', invitee: inviteeNo(i) })));
       assert.deepEqual(tally(answers), { 201: 2, 409: 18 });
       const hosts = answers.filter((a) => a.status === 201).map((a) => a.body.hosts[0]);
@@ -105,7 +118,7 @@ for (const store of STORES) {
 
     it('collective bookings racing a booking of one of their hosts: never both', async () => {
       const colleague = await newHost(t.app, 'UTC');
-      await createEventType(t.app, host, { slug: 'pair', kind: 'collective', hosts: [host.username, colleague.username] });
+      await createTeamEventType(t.app, host, [colleague], { slug: 'pair', kind: 'collective' });
       await createEventType(t.app, colleague, { slug: 'solo' });
       const answers = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { call, isProblem, startApp, STORES, type TestApp } from '../helpers/app';
-import { book, createEventType, createSchedule, newHost, slotStarts, slots, type Host } from './booking-helpers';
+import { acceptHosting, book, createEventType, createSchedule, createTeamEventType, newHost, slotStarts, slots, type Host } from './booking-helpers';
 
 // Monday 2026-03-02, 07:00 in Berlin: hosts have Mon–Fri 09:00–17:00 in their own zone.
 const MONDAY_MORNING = '2026-03-02T06:00:00Z';
@@ -200,7 +200,7 @@ for (const store of STORES) {
 
     it('collective: only times when every host is free, and every host is held', async () => {
       const colleague = await newHost(t.app, 'America/New_York');
-      await createEventType(t.app, host, { slug: 'panel', kind: 'collective', hosts: [host.username, colleague.username] });
+      await createTeamEventType(t.app, host, [colleague], { slug: 'panel', kind: 'collective' });
       await createEventType(t.app, colleague, { slug: 'solo' });
       // Berlin 09–17 is 08–16 UTC; New York 09–17 (EST) is 14–22 UTC: together 14–16 UTC.
       const starts = await slotStarts(t.app, host, 'panel', `date=2026-03-02&timezone=UTC`);
@@ -217,7 +217,7 @@ for (const store of STORES) {
 
     it('round robin: any free host takes it, least recently booked first', async () => {
       const second = await newHost(t.app);
-      await createEventType(t.app, host, { slug: 'rr', kind: 'round_robin', hosts: [host.username, second.username] });
+      await createTeamEventType(t.app, host, [second], { slug: 'rr', kind: 'round_robin' });
       const bookAt = async (start: string, minute: number) => {
         t.clock.set(Date.parse(MONDAY_MORNING) + minute * 60_000);
         return book(t.app, host, 'rr', start);
@@ -233,6 +233,37 @@ for (const store of STORES) {
       assert.deepEqual(c.body.hosts, a.body.hosts, 'the least recently booked host comes next');
       const d = await bookAt('2026-03-03T11:00:00+01:00', 5);
       assert.deepEqual(d.body.hosts, b.body.hosts);
+    });
+
+    it('a host who has not accepted is never offered nor held: collective offers nothing, round robin only who accepted', async () => {
+      const colleague = await newHost(t.app);
+      await createEventType(t.app, colleague, { slug: 'own' });
+      const panel = await createEventType(t.app, host, { slug: 'panel', kind: 'collective', hosts: [host.username, colleague.username] });
+      const rr = await createEventType(t.app, host, { slug: 'rr', kind: 'round_robin', hosts: [colleague.username, host.username] });
+      await createEventType(t.app, host, { slug: 'theirs', kind: 'round_robin', hosts: [colleague.username] });
+      const day = `date=2026-03-03&${BERLIN}`;
+      const link = await call(t.app, 'GET', `/api/v1/public/${host.username}/panel`);
+      assert.deepEqual(link.body.hosts, [host.username], 'the public page names only hosts who accepted');
+
+      assert.deepEqual(await slotStarts(t.app, host, 'panel', day), []);
+      assert.deepEqual(await availableDays('panel', '2026-03'), []);
+      assert.ok(isProblem(await book(t.app, host, 'panel', '2026-03-03T09:00:00+01:00'), 409));
+      assert.deepEqual(await slotStarts(t.app, host, 'theirs', day), []);
+      assert.ok(isProblem(await book(t.app, host, 'theirs', '2026-03-03T09:00:00+01:00'), 409));
+      const first = await book(t.app, host, 'rr', '2026-03-03T10:00:00+01:00');
+      assert.deepEqual(first.body.hosts, [host.username], 'only the owner, who accepted, is booked');
+      assert.ok(!(await slotStarts(t.app, host, 'rr', day)).includes('2026-03-03T10:00:00+01:00'));
+      assert.ok(isProblem(await book(t.app, host, 'rr', '2026-03-03T10:00:00+01:00'), 409), 'the colleague is not booked instead');
+      assert.ok((await slotStarts(t.app, colleague, 'own', day)).includes('2026-03-03T09:00:00+01:00'), 'nothing is held in their calendar');
+      assert.ok((await slotStarts(t.app, colleague, 'own', day)).includes('2026-03-03T10:00:00+01:00'));
+
+      await acceptHosting(t.app, colleague, panel.id);
+      await acceptHosting(t.app, colleague, rr.id);
+      assert.ok((await slotStarts(t.app, host, 'panel', day)).includes('2026-03-03T09:00:00+01:00'));
+      const second = await book(t.app, host, 'rr', '2026-03-03T10:00:00+01:00');
+      assert.equal(second.status, 201, second.text);
+      assert.deepEqual(second.body.hosts, [colleague.username]);
+      assert.ok(!(await slotStarts(t.app, colleague, 'own', day)).includes('2026-03-03T10:00:00+01:00'), 'now their time is held');
     });
 
     it('DST: a New York host seen from Berlin while only one of them has changed clocks', async () => {

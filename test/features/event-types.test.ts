@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call, isProblem, signUp, startApp, STORES, type TestApp } from '../helpers/app';
-import { createEventType, createSchedule, newHost, type Host } from './booking-helpers';
+import { acceptHosting, createEventType, createSchedule, newHost, type Host } from './booking-helpers';
 
 for (const store of STORES) {
   describe(`event types [${store}]`, () => {
@@ -175,8 +175,10 @@ for (const store of STORES) {
         [{ questions: [{ key: 'a', label: 'A', type: 'select', required: true }] }, 'questions[0].options'],
         [{ questions: [{ key: 'a', label: 'A' }, { key: 'a', label: 'B' }] }, 'questions[1].key'],
         [{ questions: [{ key: 'Bad Key', label: 'A' }] }, 'questions[0].key'],
-        [{ hosts: ['no-such-user-here'] }, 'hosts[0]'],
+        [{ kind: 'round_robin', hosts: ['no-such-user-here'] }, 'hosts[0]'],
         [{ hosts: [host.username, stranger.username] }, 'hosts'],
+        [{ hosts: [stranger.username] }, 'hosts'],
+        [{ kind: 'group', seats: 3, hosts: [stranger.username] }, 'hosts'],
         [{ kind: 'round_robin', hosts: [stranger.username], schedule_id: mine.id }, 'schedules'],
         [{ active: 'yes' }, 'active'],
       ];
@@ -196,6 +198,102 @@ for (const store of STORES) {
       await createEventType(t.app, host, { schedule_id: schedule.id });
       const del = await call(t.app, 'DELETE', `/api/v1/schedules/${schedule.id}`, { token: host.token });
       assert.ok(isProblem(del, 409));
+    });
+
+    /** Runs `fn` while a trigger does `action` just before each matching row is inserted: a concurrent delete, made deterministic. */
+    async function whileInserting<T>(table: string, when: string, action: string, fn: () => Promise<T>): Promise<T> {
+      const name = `race_${Math.random().toString(36).slice(2, 10)}`;
+      await t.store.db.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${action}; RETURN NEW; END $$`);
+      await t.store.db.query(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}()`);
+      try {
+        return await fn();
+      } finally {
+        await t.store.db.query(`DROP TRIGGER ${name} ON ${table}`);
+        await t.store.db.query(`DROP FUNCTION ${name}()`);
+      }
+    }
+
+    it('a schedule deleted while the event type is saved is a 409, not a 500', async () => {
+      const et = await createEventType(t.app, host);
+      const schedule = await createSchedule(t.app, host, { timezone: 'UTC' });
+      const res = await whileInserting(
+        'event_type_schedules',
+        `NEW.schedule_id = '${schedule.id}'`,
+        `DELETE FROM schedules WHERE id = NEW.schedule_id`,
+        () => call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: host.token, body: { schedule_id: schedule.id, title: 'Changed' } }),
+      );
+      assert.ok(isProblem(res, 409), `${res.status} ${res.text}`);
+      const unchanged = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: host.token });
+      assert.equal(unchanged.body.title, et.title, 'nothing was saved');
+    });
+
+    it('a link deleted while a booking of it is saved is a 409, not a 500', async () => {
+      const et = await createEventType(t.app, host);
+      const res = await whileInserting(
+        'bookings',
+        `NEW.event_type_id = '${et.id}'`,
+        `DELETE FROM event_types WHERE id = NEW.event_type_id`,
+        () => call(t.app, 'POST', `/api/v1/public/${host.username}/${et.slug}/bookings`, {
+          body: { start: '2026-03-03T09:00:00+01:00', invitee: { name: 'I', email: 'i@example.com', timezone: 'UTC' } },
+        }),
+      );
+      assert.ok(isProblem(res, 409), `${res.status} ${res.text}`);
+    });
+
+    describe('hosting by consent', () => {
+      it('a listed host finds the invitation, may read but not change it, and accepts', async () => {
+        const owner = await newHost(t.app);
+        const colleague = await newHost(t.app);
+        const stranger = await newHost(t.app);
+        const et = await createEventType(t.app, owner, { kind: 'collective', hosts: [owner.username, colleague.username] });
+        assert.deepEqual(et.hosts, [owner.username, colleague.username]);
+        assert.deepEqual(et.pending_hosts, [colleague.username], 'the owner hosts at once; the colleague is asked');
+        const listOf = async (who: Host, query: string) =>
+          (await call(t.app, 'GET', `/api/v1/event-types?${query}`, { token: who.token })).body.data.map((e: any) => e.id);
+        assert.deepEqual(await listOf(colleague, 'hosting=pending'), [et.id]);
+        assert.deepEqual(await listOf(colleague, 'hosting=accepted'), []);
+        assert.deepEqual(await listOf(colleague, ''), [], 'not among their own');
+        assert.deepEqual(await listOf(owner, 'hosting=pending'), []);
+        assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/event-types?hosting=maybe', { token: colleague.token }), 400));
+
+        const read = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: colleague.token });
+        assert.equal(read.status, 200);
+        assert.equal(read.body.owner, owner.username);
+        assert.ok(isProblem(await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: colleague.token, body: { title: 'mine' } }), 403));
+        assert.ok(isProblem(await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, { token: colleague.token, body: { slug: 'x', title: 'mine' } }), 403));
+        assert.ok(isProblem(await call(t.app, 'DELETE', `/api/v1/event-types/${et.id}`, { token: colleague.token }), 403));
+        for (const path of ['', '/hosting/accept', '/hosting/decline']) {
+          const res = await call(t.app, path ? 'POST' : 'GET', `/api/v1/event-types/${et.id}${path}`, { token: stranger.token });
+          assert.ok(isProblem(res, 404), `a stranger: ${path} -> ${res.status}`);
+        }
+
+        const accepted = await acceptHosting(t.app, colleague, et.id);
+        assert.deepEqual(accepted.pending_hosts, []);
+        assert.deepEqual((await acceptHosting(t.app, colleague, et.id)).pending_hosts, [], 'accepting again changes nothing');
+        assert.deepEqual(await listOf(colleague, 'hosting=pending'), []);
+        assert.deepEqual(await listOf(colleague, 'hosting=accepted'), [et.id]);
+        const edited = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: owner.token, body: { title: 'Renamed', hosts: [colleague.username, owner.username] } });
+        assert.equal(edited.status, 200, edited.text);
+        assert.deepEqual(edited.body.pending_hosts, [], 'changes by the owner keep the consent given');
+      });
+
+      it('a host declines (or leaves): they are taken off; the owner may ask again; the owner cannot decline', async () => {
+        const owner = await newHost(t.app);
+        const colleague = await newHost(t.app);
+        const et = await createEventType(t.app, owner, { kind: 'round_robin', hosts: [owner.username, colleague.username] });
+        const declined = await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, { token: colleague.token });
+        assert.equal(declined.status, 204);
+        assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: colleague.token }), 404));
+        const now = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: owner.token });
+        assert.deepEqual(now.body.hosts, [owner.username]);
+        const again = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: owner.token, body: { hosts: [owner.username, colleague.username] } });
+        assert.deepEqual(again.body.pending_hosts, [colleague.username]);
+        await acceptHosting(t.app, colleague, et.id);
+        const left = await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, { token: colleague.token });
+        assert.equal(left.status, 204, 'an accepted host may leave too');
+        assert.ok(isProblem(await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, { token: owner.token }), 409));
+        assert.deepEqual((await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: owner.token })).body.hosts, [owner.username]);
+      });
     });
 
     describe('security', () => {
@@ -219,6 +317,8 @@ for (const store of STORES) {
           ['PATCH', `/api/v1/event-types/${et.id}`],
           ['PUT', `/api/v1/event-types/${et.id}`],
           ['DELETE', `/api/v1/event-types/${et.id}`],
+          ['POST', `/api/v1/event-types/${et.id}/hosting/accept`],
+          ['POST', `/api/v1/event-types/${et.id}/hosting/decline`],
         ] as const) {
           const res = await call(t.app, method, url, method === 'GET' || method === 'DELETE' ? {} : { body: {} });
           assert.ok(isProblem(res, 401), `${method} ${url} -> ${res.status}`);

@@ -32,11 +32,14 @@ CREATE TABLE event_types (
 );
 
 -- The hosts of an event type, in the owner's order; last_booked_at spreads round robin fairly.
+-- accepted_at: when the host agreed to host it (the owner at once). A host who has not
+-- accepted is never offered nor held: nobody fills another user's calendar without consent.
 CREATE TABLE event_type_hosts (
   event_type_id  uuid NOT NULL REFERENCES event_types (id) ON DELETE CASCADE,
   user_id        uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   position       integer NOT NULL,
   last_booked_at timestamptz,
+  accepted_at    timestamptz,
   PRIMARY KEY (event_type_id, user_id)
 );
 CREATE INDEX event_type_hosts_user_idx ON event_type_hosts (user_id);
@@ -102,7 +105,8 @@ CREATE TABLE group_slots (
 );
 
 -- Answers of writes sent with an Idempotency-Key: replayed for the same key and body
--- until expires_at; status NULL while the first request is still running.
+-- until expires_at; status NULL while the first request is still running (a retry may take
+-- over such a row once its lease, counted from created_at, has run out).
 CREATE TABLE idempotency_keys (
   scope        text NOT NULL,
   key          text NOT NULL,

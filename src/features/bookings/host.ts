@@ -54,6 +54,8 @@ export async function listBookings(ctx: AppContext, principal: Principal, query:
   }
   const from = bound('from', query.from, timezone);
   const to = bound('to', query.to, timezone);
+  // A date `to` ends at its next midnight, so it is before `from` when that midnight is not after it.
+  if (from !== null && to !== null && (isDate(query.to!) ? to <= from : to < from)) throw invalidField('to', 'must not be before from');
   const [bookings, meetings] = await Promise.all([
     repo.listBookings(ctx.db, { userId: principal.userId, from, to, status: query.status ?? null, eventTypeId, after, limit }),
     // A meeting is a booking for each participant; it belongs to no event type.
@@ -95,7 +97,7 @@ export async function hostReschedule(ctx: AppContext, principal: Principal, id: 
   await visibleBooking(ctx, principal, id);
   const ms = parseInstant(start);
   if (ms === null) throw invalidField('start', 'must be an RFC 3339 instant with an offset');
-  return hostView(ctx, await unsafeRescheduleBooking(ctx, id, ms), principal.timezone);
+  return hostView(ctx, await unsafeRescheduleBooking(ctx, id, ms, 'host'), principal.timezone);
 }
 
 export async function hostIcs(ctx: AppContext, principal: Principal, id: string): Promise<string> {

@@ -1,7 +1,8 @@
 // The one decision path for "can this slot be booked": the slots GET answers and the slot a
-// POST (or a reschedule) asks for both come from offeredSlots, so they can never disagree.
-// Time logic is the domain's: available = the hosts' schedules within date_range, busy = their
-// holds, and bookableSlots applies duration, slot interval, buffers and minimum notice.
+// POST (or a reschedule) asks for both come from prepareOffers, so they can never disagree.
+// Time logic is the domain's: available = the schedules within date_range of the hosts who
+// accepted hosting, busy = their holds, and bookableSlots applies duration, slot interval,
+// buffers and minimum notice.
 import type { Queryable } from '../../db';
 import { addDays, localDateOf, startOfDay } from '../../domain/calendar';
 import { clip, intersectAll, normalize, overlaps, union, type Interval } from '../../domain/intervals';
@@ -56,16 +57,16 @@ function dateRangeIntervals(et: EventTypeRow, span: Interval, now: number): Inte
 }
 
 /** Each host's available instants in `span` (before busy time is taken away). */
-async function availabilityByHost(q: Queryable, et: EventTypeRow, span: Interval): Promise<Map<string, Interval[]>> {
+async function availabilityByHost(q: Queryable, et: EventTypeRow, hostIds: string[], span: Interval): Promise<Map<string, Interval[]>> {
   const range = { from: addDays(localDateOf(span.start, 'UTC'), -2), to: addDays(localDateOf(span.end, 'UTC'), 2) };
-  const others = et.hosts.map((h) => h.user_id).filter((id) => id !== et.owner_id || et.schedules.length === 0);
+  const others = hostIds.filter((id) => id !== et.owner_id || et.schedules.length === 0);
   const defaults = await defaultRulesOf(q, others, range);
   const result = new Map<string, Interval[]>();
   for (const id of others) {
     const rules = defaults.get(id);
     result.set(id, rules ? availableIntervals(rules, span) : []);
   }
-  if (et.schedules.length > 0 && et.hosts.some((h) => h.user_id === et.owner_id)) {
+  if (et.schedules.length > 0 && hostIds.includes(et.owner_id)) {
     const rules = await rulesForSchedules(q, et.schedules.map((s) => s.schedule_id), range);
     const parts: Interval[][] = [];
     for (const s of et.schedules) {
@@ -80,28 +81,48 @@ async function availabilityByHost(q: Queryable, et: EventTypeRow, span: Interval
 }
 
 /**
- * The slots of `et` starting inside the window, each with the hosts who can take it. Fixed
- * slots, when the event type has them, replace the schedules and the date range.
+ * The hosts whose time the event type may offer: only those who accepted hosting it. A
+ * collective type needs every host, so one who has not accepted yet means no host at all.
  */
-export async function offeredSlots(q: Queryable, et: EventTypeRow, query: OfferQuery): Promise<Offer[]> {
+export function offeringHosts(et: EventTypeRow): EventTypeRow['hosts'] {
+  const accepted = et.hosts.filter((h) => h.accepted);
+  if (et.kind === 'collective' && accepted.length !== et.hosts.length) return [];
+  return accepted;
+}
+
+/**
+ * The offers of `et` starting inside a part of the window, computed on demand: `firstOnly`
+ * stops at the first one found (enough to tell that a day has a slot).
+ */
+export type OffersIn = (part: Interval, options?: { firstOnly?: boolean }) => Offer[];
+
+/**
+ * Reads what the offers of `et` in the query's window depend on, once, and answers a function
+ * that lists the offers of any part of that window. Fixed slots, when the event type has them,
+ * replace the schedules and the date range.
+ */
+export async function prepareOffers(q: Queryable, et: EventTypeRow, query: OfferQuery): Promise<OffersIn> {
   const { window, now } = query;
-  if (!(window.end > window.start)) return [];
+  const hosts = offeringHosts(et);
+  if (!(window.end > window.start) || hosts.length === 0) return () => [];
   const tz = et.owner_timezone;
   const duration = query.duration * MINUTE;
+  const before = et.buffer_before * MINUTE;
+  const after = et.buffer_after * MINUTE;
   const span = expansionOf(window, tz);
-  const hostIds = et.hosts.map((h) => h.user_id);
+  const hostIds = hosts.map((h) => h.user_id);
   const ignored = new Set(query.ignoreBooking?.holdIds ?? []);
 
-  const [availability, holds, starts, groups] = await Promise.all([
-    et.fixed_slots === null ? availabilityByHost(q, et, span) : Promise.resolve(null),
+  const [availability, holds, starts] = await Promise.all([
+    et.fixed_slots === null ? availabilityByHost(q, et, hostIds, span) : Promise.resolve(null),
     // Only holds a slot starting in the window could touch, buffers included.
-    repo.heldTimes(q, hostIds, {
-      start: window.start - et.buffer_before * MINUTE,
-      end: window.end + duration + et.buffer_after * MINUTE,
-    }),
+    repo.heldTimes(q, hostIds, { start: window.start - before, end: window.end + duration + after }),
     et.max_per_day === null ? Promise.resolve([]) : repo.confirmedStarts(q, et.id, span, query.ignoreBooking?.id ?? null),
-    et.kind === 'group' ? repo.groupSlots(q, et.id, span) : Promise.resolve([]),
   ]);
+  // Read after the holds: a group slot's hold and its group_slots row commit together, so
+  // every shared hold seen above is known here as the open group slot it is (read in the
+  // other order, a slot booked in between looked taken by its own hold: a 409 with seats left).
+  const groups = et.kind === 'group' ? await repo.groupSlots(q, et.id, span) : [];
 
   // A group slot with seats left is not busy for itself; it is for every other slot it overlaps.
   const openGroups = groups.filter((g) => g.seats_taken < g.capacity);
@@ -112,87 +133,110 @@ export async function offeredSlots(q: Queryable, et: EventTypeRow, query: OfferQ
     if (ignored.has(h.id) && h.seats_taken <= 1) continue;
     if (!openHoldIds.has(h.id)) busyOf.get(h.user_id)?.push({ start: h.start, end: h.end });
   }
+  const collectiveBusy = et.kind === 'collective' ? union(...hostIds.map((id) => busyOf.get(id)!)) : [];
 
   const dayRange = et.fixed_slots === null ? dateRangeIntervals(et, span, now) : [];
-  const availableTo = (hostId: string): Interval[][] => {
+  const availableOf = new Map<string, Interval[]>(
+    et.fixed_slots === null ? hostIds.map((id) => [id, intersectAll([availability!.get(id) ?? [], dayRange])]) : [],
+  );
+  /** Each host's available stretches for slots starting in `part`; each fixed slot stands alone, so overlapping ones do not merge into one grid. */
+  const availableTo = (hostId: string, part: Interval): Interval[][] => {
     if (et.fixed_slots !== null) {
-      // Each fixed slot stands alone, so overlapping ones do not merge into one grid.
-      return et.fixed_slots.filter((s) => s >= window.start && s < window.end).map((s) => [{ start: s, end: s + duration }]);
+      return et.fixed_slots.filter((s) => s >= part.start && s < part.end).map((s) => [{ start: s, end: s + duration }]);
     }
-    return [intersectAll([availability!.get(hostId) ?? [], dayRange])];
+    return [availableOf.get(hostId)!];
   };
-  const slotQuery = (available: Interval[], busy: Interval[]) =>
+  const slotQuery = (available: Interval[], busy: Interval[], part: Interval) =>
     bookableSlots({
       available,
       busy,
       duration,
       step: et.fixed_slots !== null ? duration : (et.slot_interval ?? query.duration) * MINUTE,
-      bufferBefore: et.buffer_before * MINUTE,
-      bufferAfter: et.buffer_after * MINUTE,
+      bufferBefore: before,
+      bufferAfter: after,
       notBefore: now + et.min_notice * MINUTE,
-      window,
+      window: part,
     });
 
-  let offers: Offer[];
-  if (et.kind === 'collective') {
-    const common = hostIds.map(availableTo);
-    const busy = union(...hostIds.map((id) => busyOf.get(id)!));
-    offers = common[0]!.flatMap((_, k) =>
-      slotQuery(intersectAll(common.map((perHost) => perHost[k]!)), busy).map((s) => ({ ...s, hosts: hostIds })),
-    );
-  } else {
-    // Round robin: least recently booked first, never-booked hosts first of all, then in the owner's order.
-    const order = [...et.hosts].sort((a, b) => (a.last_booked_at ?? '').localeCompare(b.last_booked_at ?? '')).map((h) => h.user_id);
-    const byStart = new Map<number, Offer>();
-    for (const id of order) {
-      for (const available of availableTo(id)) {
-        for (const s of slotQuery(available, busyOf.get(id)!)) {
-          const seen = byStart.get(s.start);
-          if (seen) seen.hosts.push(id);
-          else byStart.set(s.start, { ...s, hosts: [id] });
+  const keep = offerFilter(et, openGroups, starts);
+
+  // Round robin: least recently booked first, never-booked hosts first of all, then in the owner's order.
+  const order = [...hosts].sort((a, b) => (a.last_booked_at ?? '').localeCompare(b.last_booked_at ?? '')).map((h) => h.user_id);
+
+  return (part, options = {}) => {
+    const clipped = { start: Math.max(part.start, window.start), end: Math.min(part.end, window.end) };
+    if (!(clipped.end > clipped.start)) return [];
+    if (et.kind === 'collective') {
+      const common = hostIds.map((id) => availableTo(id, clipped));
+      const offers: Offer[] = [];
+      for (let k = 0; k < common[0]!.length; k++) {
+        for (const s of slotQuery(intersectAll(common.map((perHost) => perHost[k]!)), collectiveBusy, clipped)) {
+          const kept = keep({ ...s, hosts: hostIds });
+          if (!kept) continue;
+          offers.push(kept);
+          if (options.firstOnly) return offers;
         }
       }
+      return offers;
     }
-    offers = [...byStart.values()].sort((a, b) => a.start - b.start);
-  }
-
-  if (et.kind === 'group') offers = withSeats(et, offers, openGroups);
-  if (et.max_per_day !== null) {
-    const perDay = new Map<string, Set<number> | number>();
-    for (const s of starts) {
-      const d = localDateOf(s, tz);
-      if (et.kind === 'group') {
-        const set = (perDay.get(d) as Set<number> | undefined) ?? new Set<number>();
-        perDay.set(d, set.add(s));
-      } else perDay.set(d, ((perDay.get(d) as number | undefined) ?? 0) + 1);
+    const byStart = new Map<number, Offer | null>();
+    for (const id of order) {
+      for (const available of availableTo(id, clipped)) {
+        for (const s of slotQuery(available, busyOf.get(id)!, clipped)) {
+          const seen = byStart.get(s.start);
+          if (seen === null) continue; // refused by the filters already
+          if (seen) seen.hosts.push(id);
+          else byStart.set(s.start, keep({ ...s, hosts: [id] }));
+        }
+      }
+      // Any host's offer is an offer of the whole: the first one found answers "is there a slot".
+      if (options.firstOnly) {
+        const first = [...byStart.values()].find((o) => o !== null);
+        if (first) return [first];
+      }
     }
-    const count = (d: string) => {
-      const v = perDay.get(d);
-      return v === undefined ? 0 : typeof v === 'number' ? v : v.size;
-    };
-    offers = offers.filter((o) => {
-      const d = localDateOf(o.start, tz);
-      // Joining an already-counted group slot adds no meeting to the day.
-      if (et.kind === 'group' && (perDay.get(d) as Set<number> | undefined)?.has(o.start)) return true;
-      return count(d) < et.max_per_day!;
-    });
-  }
-  return offers;
+    return [...byStart.values()].filter((o): o is Offer => o !== null).sort((a, b) => a.start - b.start);
+  };
 }
 
-/** Group seats: a slot that is exactly an open group slot shows its seats left; one overlapping it is not offered. */
-function withSeats(et: EventTypeRow, offers: Offer[], open: repo.GroupSlotRow[]): Offer[] {
-  const result: Offer[] = [];
+/** The slots of `et` starting inside the window, each with the hosts who can take it. */
+export async function offeredSlots(q: Queryable, et: EventTypeRow, query: OfferQuery): Promise<Offer[]> {
+  return (await prepareOffers(q, et, query))(query.window);
+}
+
+/**
+ * What every candidate slot must also pass, one slot at a time: group seats (a slot that is
+ * exactly an open group slot shows its seats left; one overlapping it is not offered) and the
+ * per-day limit. Answers the offer to show, or null.
+ */
+function offerFilter(et: EventTypeRow, open: repo.GroupSlotRow[], starts: number[]): (o: Offer) => Offer | null {
+  const tz = et.owner_timezone;
   const before = et.buffer_before * MINUTE;
   const after = et.buffer_after * MINUTE;
-  for (const o of offers) {
-    const same = open.find((g) => g.start === o.start && g.end === o.end);
-    if (same) result.push({ ...o, seatsLeft: same.capacity - same.seats_taken });
-    else if (!overlaps(normalize(open.map((g) => ({ start: g.start - before, end: g.end + after }))), { start: o.start - before, end: o.end + after })) {
-      result.push({ ...o, seatsLeft: et.seats });
-    }
+  const openAt = new Map(open.map((g) => [`${g.start}/${g.end}`, g]));
+  const openBuffered = normalize(open.map((g) => ({ start: g.start - before, end: g.end + after })));
+  // Per host-local day: the distinct starts (group: joining a counted slot adds no meeting) or the number of bookings.
+  const perDay = new Map<string, Set<number> | number>();
+  for (const s of starts) {
+    const d = localDateOf(s, tz);
+    if (et.kind === 'group') perDay.set(d, ((perDay.get(d) as Set<number> | undefined) ?? new Set<number>()).add(s));
+    else perDay.set(d, ((perDay.get(d) as number | undefined) ?? 0) + 1);
   }
-  return result;
+  const dayAllows = (o: Offer): boolean => {
+    if (et.max_per_day === null) return true;
+    const v = perDay.get(localDateOf(o.start, tz));
+    if (v === undefined) return true;
+    if (typeof v === 'number') return v < et.max_per_day;
+    return v.has(o.start) || v.size < et.max_per_day;
+  };
+  return (o) => {
+    if (!dayAllows(o)) return null;
+    if (et.kind !== 'group') return o;
+    const same = openAt.get(`${o.start}/${o.end}`);
+    if (same) return { ...o, seatsLeft: same.capacity - same.seats_taken };
+    if (overlaps(openBuffered, { start: o.start - before, end: o.end + after })) return null;
+    return { ...o, seatsLeft: et.seats };
+  };
 }
 
 /** The offer starting exactly at `start`, or undefined: what a booking or reschedule may take. */

@@ -67,9 +67,10 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
       config,
       schema: {
         tags,
-        summary: 'Bookable slots of a date, or of the dates from..to (at most 93 days)',
+        summary: 'Bookable slots of a date, or of the dates from..to (at most 93 days and 5,000 slots)',
         description:
           'Instants are written in `timezone` (default: the host\'s). Group event types also give `seats_left`. ' +
+          'A window with more than 5,000 slots is a 400 naming `to`: ask for fewer days. ' +
           'A slot listed here is exactly what POST .../bookings accepts.',
         params: LinkParams,
         querystring: SlotsQuery,
@@ -148,7 +149,8 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
         tags: selfService,
         summary: 'Move the booking to another offered slot',
         description:
-          'One transaction: the new time is held and the old one freed, or (409) nothing changes. The duration stays.',
+          'One transaction: the new time is held and the old one freed, or (409) nothing changes. The duration stays. ' +
+          'A booking that has already started is a 409; one whose link the host has deactivated (or deleted) a 410.',
         params: TokenParams,
         body: RescheduleBody,
         response: { 200: InviteeBookingSchema, ...problems(400, 404, 409, 410) },

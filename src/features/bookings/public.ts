@@ -1,17 +1,19 @@
 // The public booking link (/{username}/{slug}): what is booked, the month view, the slots of
 // some days, booking; and the invitee's self-service by private token. No account needed.
 import type { AppContext } from '../../context';
-import { addDays, dayWindow, daysBetween, formatInstant, isDate, isTimeZone, localDateOf, parseInstant } from '../../domain/calendar';
+import { addDays, dayWindow, daysBetween, formatInstant, isDate, isTimeZone, parseInstant } from '../../domain/calendar';
 import { invalidField, notFound, validationError, type FieldError } from '../../http/errors';
 import * as eventTypes from '../event-types/repository';
 import type { EventTypeRow } from '../event-types/repository';
-import { offeredSlots } from './offer';
+import { prepareOffers, type Offer } from './offer';
 import * as repo from './repository';
 import type { BookingBody, SlotsQuery } from './schemas';
 import { bookSlot, unsafeCancelBooking, linkUsed, unsafeRescheduleBooking } from './service';
 import { bookingIcs, hashToken, inviteeView } from './views';
 
 export const MAX_WINDOW_DAYS = 93;
+/** Slots in one answer: beyond it, a shorter window (a 400), so one anonymous request stays cheap. */
+export const MAX_SLOTS = 5000;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -44,7 +46,8 @@ export async function describeLink(ctx: AppContext, username: string, slug: stri
     title: et.title,
     description: et.description,
     kind: et.kind,
-    hosts: et.hosts.map((h) => h.username),
+    // Only hosts who accepted are shown: a link cannot use someone's name without their consent.
+    hosts: et.hosts.filter((h) => h.accepted).map((h) => h.username),
     duration: et.durations[0]!,
     durations: et.durations,
     ...(et.kind === 'group' ? { seats: et.seats } : {}),
@@ -69,10 +72,12 @@ export async function monthView(
   const first = `${query.month}-01`;
   let last = first;
   while (addDays(last, 1).startsWith(query.month)) last = addDays(last, 1);
-  const offers = await offeredSlots(ctx.db, et, { window: dayWindow(first, last, timezone), duration, now: ctx.now() });
-  const withSlots = new Set(offers.map((o) => localDateOf(o.start, timezone)));
+  const offersIn = await prepareOffers(ctx.db, et, { window: dayWindow(first, last, timezone), duration, now: ctx.now() });
   const days = [];
-  for (let d = first; d <= last; d = addDays(d, 1)) days.push({ date: d, available: withSlots.has(d) });
+  // A day needs one slot to be available: stop at the first one rather than listing them all.
+  for (let d = first; d <= last; d = addDays(d, 1)) {
+    days.push({ date: d, available: offersIn(dayWindow(d, d, timezone), { firstOnly: true }).length > 0 });
+  }
   return { timezone, month: query.month, days };
 }
 
@@ -95,7 +100,18 @@ export async function slotList(ctx: AppContext, username: string, slug: string, 
   if (daysBetween(from!, to!) >= MAX_WINDOW_DAYS) throw invalidField('to', `the window is at most ${MAX_WINDOW_DAYS} days`);
   const timezone = zoneOf(et, query.timezone);
   const duration = durationOf(et, query.duration);
-  const offers = await offeredSlots(ctx.db, et, { window: dayWindow(from!, to!, timezone), duration, now: ctx.now() });
+  const offersIn = await prepareOffers(ctx.db, et, { window: dayWindow(from!, to!, timezone), duration, now: ctx.now() });
+  // Day by day, so a window with too many slots is refused after generating about MAX_SLOTS, not all of them.
+  const offers: Offer[] = [];
+  for (let d = from!; d <= to!; d = addDays(d, 1)) {
+    offers.push(...offersIn(dayWindow(d, d, timezone)));
+    if (offers.length > MAX_SLOTS) {
+      throw validationError(
+        [{ field: 'to', message: `the window from..to has more than ${MAX_SLOTS} slots; ask for fewer days` }],
+        `More than ${MAX_SLOTS} slots: ask for a shorter window (bring \`to\` closer to \`from\`)`,
+      );
+    }
+  }
   return {
     timezone,
     duration,
@@ -183,7 +199,7 @@ export async function inviteeReschedule(ctx: AppContext, token: string, start: s
   const row = await byToken(ctx, token);
   const ms = parseInstant(start);
   if (ms === null) throw invalidField('start', 'must be an RFC 3339 instant with an offset');
-  return inviteeView(ctx, await unsafeRescheduleBooking(ctx, row.id, ms), token);
+  return inviteeView(ctx, await unsafeRescheduleBooking(ctx, row.id, ms, 'invitee'), token);
 }
 
 export async function inviteeIcs(ctx: AppContext, token: string): Promise<string> {

@@ -21,11 +21,18 @@ const MINUTE = 60_000;
 export const slotTaken = () => new AppError('slot_unavailable', 'This slot is not offered or has just been taken');
 export const linkUsed = () => new AppError('gone', 'This single-use booking link has already been used');
 
-/** A lost race the database detected in another way (deadlock, serialization) is still a 409. */
+/**
+ * A lost race the database detected in another way (deadlock, serialization) is still a 409;
+ * so is a foreign key that no longer holds because the event type (or a host) was deleted
+ * while the booking was being saved.
+ */
 function raceLost(error: unknown): AppError | null {
   const state = sqlState(error);
   if (state === SqlState.deadlockDetected || state === SqlState.serializationFailure || state === SqlState.exclusionViolation) {
     return new AppError('slot_unavailable', 'Another booking took this time first');
+  }
+  if (state === SqlState.foreignKeyViolation) {
+    return new AppError('conflict', 'The booking link or one of its hosts was deleted meanwhile; load it again');
   }
   return null;
 }
@@ -44,6 +51,10 @@ async function holdTime(tx: Queryable, et: EventTypeRow, offer: Offer, bookingId
   if (et.kind === 'group') {
     const host = offer.hosts[0]!;
     const slot = { start: offer.start, end: offer.end };
+    // One booking of the type at a time decides whether a slot's shared hold exists: concurrent
+    // first holds of one slot would otherwise wait on each other in the exclusion constraint
+    // and deadlock, refusing invitees while seats are left.
+    await eventTypes.lockEventTypeBookings(tx, et.id);
     let holdId = await repo.findGroupSlot(tx, et.id, slot);
     if (holdId === undefined) {
       try {
@@ -166,16 +177,22 @@ export async function unsafeCancelBooking(
 /**
  * Moves a confirmed booking to another offered slot of its event type, keeping its duration.
  * Unsafe: the caller has authorized the request (by the invitee's token or as a host).
- * One transaction: the old time is let go and the new one held; if the new one cannot be
- * held, the transaction rolls back and the booking keeps its old time.
+ * The invitee may move only a booking that has not started yet, on a link that is still
+ * active; the host may move any. One transaction: the old time is let go and the new one
+ * held; if the new one cannot be held, the transaction rolls back and the booking keeps its old time.
  */
-export async function unsafeRescheduleBooking(ctx: AppContext, id: string, start: number): Promise<BookingRow> {
+export async function unsafeRescheduleBooking(ctx: AppContext, id: string, start: number, by: 'host' | 'invitee'): Promise<BookingRow> {
   const now = ctx.now();
   const before = await repo.findBooking(ctx.db, id);
   if (!before) throw notFound('Booking');
   if (before.status === 'cancelled') throw new AppError('conflict', 'A cancelled booking cannot be rescheduled');
+  if (by === 'invitee' && before.start <= now) {
+    throw new AppError('conflict', 'This booking has already started or taken place; it can no longer be rescheduled');
+  }
   const et = before.event_type_id === null ? undefined : await eventTypes.findEventType(ctx.db, before.event_type_id);
   if (!et) throw new AppError('gone', 'The event type of this booking no longer exists');
+  // A single-use link was used by this very booking, so only deactivation stops the invitee.
+  if (by === 'invitee' && !et.active) throw new AppError('gone', 'The host has deactivated this booking link; the booking can only be cancelled');
   const holdIds = before.hosts.flatMap((h) => (h.hold_id ? [h.hold_id] : []));
   const duration = Math.round((before.end - before.start) / MINUTE);
   const offer = await offerAt(ctx.db, et, start, { duration, now, ignoreBooking: { id, holdIds } });

@@ -9,6 +9,8 @@ export interface HostRef {
   user_id: string;
   username: string;
   last_booked_at: string | null;
+  /** The host agreed to host this event type (the owner always has). */
+  accepted: boolean;
 }
 
 export interface EventTypeRow {
@@ -71,7 +73,8 @@ SELECT e.id, e.owner_id, u.username AS owner_username, u.name AS owner_name, u.t
        e.buffer_before, e.buffer_after, e.min_notice, e.max_per_day, e.location, e.questions, e.active,
        e.created_at, e.updated_at, e.created_at::text AS created_key,
        COALESCE((SELECT json_agg(json_build_object('user_id', h.user_id, 'username', hu.username,
-                                                   'last_booked_at', h.last_booked_at) ORDER BY h.position)
+                                                   'last_booked_at', h.last_booked_at,
+                                                   'accepted', h.accepted_at IS NOT NULL) ORDER BY h.position)
                    FROM event_type_hosts h JOIN users hu ON hu.id = h.user_id
                   WHERE h.event_type_id = e.id), '[]'::json) AS hosts,
        COALESCE((SELECT json_agg(json_build_object('schedule_id', s.schedule_id,
@@ -108,15 +111,34 @@ export async function updateEventType(q: Queryable, id: string, data: EventTypeD
   );
 }
 
-export async function replaceHosts(q: Queryable, id: string, userIds: readonly string[]): Promise<void> {
-  // Hosts staying on keep their round-robin history.
+/**
+ * Sets the hosts. Hosts staying on keep their round-robin history and their consent; a new
+ * host other than the owner starts pending (accepted_at NULL) until they accept.
+ */
+export async function replaceHosts(q: Queryable, id: string, ownerId: string, userIds: readonly string[], at: Date): Promise<void> {
   await q.query('DELETE FROM event_type_hosts WHERE event_type_id = $1 AND NOT (user_id = ANY($2::uuid[]))', [id, userIds]);
   await q.query(
-    `INSERT INTO event_type_hosts (event_type_id, user_id, position)
-     SELECT $1, u, p::int - 1 FROM unnest($2::uuid[]) WITH ORDINALITY AS x(u, p)
+    `INSERT INTO event_type_hosts (event_type_id, user_id, position, accepted_at)
+     SELECT $1, u, p::int - 1, CASE WHEN u = $3::uuid THEN $4::timestamptz END
+       FROM unnest($2::uuid[]) WITH ORDINALITY AS x(u, p)
      ON CONFLICT (event_type_id, user_id) DO UPDATE SET position = EXCLUDED.position`,
-    [id, userIds],
+    [id, userIds, ownerId, at],
   );
+}
+
+/** Records a host's consent (kept from the first time); false when they are not a host of it. */
+export async function acceptHosting(q: Queryable, id: string, userId: string, at: Date): Promise<boolean> {
+  const rows = await q.query(
+    'UPDATE event_type_hosts SET accepted_at = COALESCE(accepted_at, $3) WHERE event_type_id = $1 AND user_id = $2 RETURNING user_id',
+    [id, userId, at],
+  );
+  return rows.length > 0;
+}
+
+/** Takes a host off the event type; false when they were not a host of it. */
+export async function removeHost(q: Queryable, id: string, userId: string): Promise<boolean> {
+  const rows = await q.query('DELETE FROM event_type_hosts WHERE event_type_id = $1 AND user_id = $2 RETURNING user_id', [id, userId]);
+  return rows.length > 0;
 }
 
 export async function replaceSchedules(
@@ -144,12 +166,31 @@ export async function findEventTypeBySlug(q: Queryable, username: string, slug: 
   return row;
 }
 
-/** The owner's event types in creation order after the cursor, limit+1 rows. */
-export async function listEventTypes(q: Queryable, ownerId: string, after: [string, string] | undefined, limit: number) {
+/**
+ * Which event types a list shows the user: their own, those whose hosting they have not yet
+ * answered (`pending`), or those of others they host (`accepted`).
+ */
+export type ListScope = 'own' | 'pending' | 'accepted';
+
+const SCOPE_FILTER: Record<ListScope, string> = {
+  own: 'e.owner_id = $1',
+  pending: `EXISTS (SELECT 1 FROM event_type_hosts x WHERE x.event_type_id = e.id AND x.user_id = $1 AND x.accepted_at IS NULL)`,
+  accepted: `e.owner_id <> $1
+             AND EXISTS (SELECT 1 FROM event_type_hosts x WHERE x.event_type_id = e.id AND x.user_id = $1 AND x.accepted_at IS NOT NULL)`,
+};
+
+/** Event types in creation order after the cursor, limit+1 rows. */
+export async function listEventTypes(
+  q: Queryable,
+  userId: string,
+  scope: ListScope,
+  after: [string, string] | undefined,
+  limit: number,
+) {
   return q.query<EventTypeRow>(
-    `${SELECT} WHERE e.owner_id = $1 AND ($2::timestamptz IS NULL OR (e.created_at, e.id) > ($2::timestamptz, $3::uuid))
+    `${SELECT} WHERE ${SCOPE_FILTER[scope]} AND ($2::timestamptz IS NULL OR (e.created_at, e.id) > ($2::timestamptz, $3::uuid))
       ORDER BY e.created_at, e.id LIMIT $4`,
-    [ownerId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+    [userId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
   );
 }
 
@@ -160,6 +201,14 @@ export async function deleteEventType(q: Queryable, id: string): Promise<void> {
 /** Locks the event type's row until the transaction ends (serialises its per-day limit). */
 export async function lockEventType(tx: Queryable, id: string): Promise<void> {
   await tx.query('SELECT id FROM event_types WHERE id = $1 FOR UPDATE', [id]);
+}
+
+/**
+ * Makes bookings of the event type that take this lock wait for each other, without blocking
+ * (or deadlocking with) rows that merely refer to the event type, as a new booking does.
+ */
+export async function lockEventTypeBookings(tx: Queryable, id: string): Promise<void> {
+  await tx.query('SELECT id FROM event_types WHERE id = $1 FOR NO KEY UPDATE', [id]);
 }
 
 /** Marks a single-use link used; false when another booking already used it. Atomic. */

@@ -1,5 +1,6 @@
 // Request and response shapes of event types (also the OpenAPI). Every string has a maximum.
 import { Type, type Static } from 'typebox';
+import { PageQuery } from '../../http/pagination';
 import { CalendarDate, Instant, TimeZoneName, Uuid } from '../../http/schemas';
 
 export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$';
@@ -55,7 +56,9 @@ const fields = {
   hosts: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), {
     minItems: 1,
     maxItems: 20,
-    description: 'Usernames of the hosts (default: the owner). one_on_one and group have exactly one.',
+    description:
+      'Usernames of the hosts (default: the owner). one_on_one and group have exactly one: the owner. ' +
+      'Another user listed here hosts only once they accept (POST /api/v1/event-types/{id}/hosting/accept).',
   }),
   seats: Type.Integer({ minimum: 1, maximum: 1000, description: 'Bookings per slot (group only)' }),
   duration: Duration,
@@ -113,6 +116,9 @@ export const EventTypeSchema = Type.Object({
   description: Type.String(),
   kind: Type.String(),
   hosts: Type.Array(Type.String()),
+  pending_hosts: Type.Array(Type.String(), {
+    description: 'Hosts who have not accepted yet: none of their time is offered (a collective type offers nothing until all have)',
+  }),
   seats: Type.Integer(),
   duration: Type.Integer(),
   durations: Type.Array(Type.Integer()),
@@ -137,3 +143,14 @@ export const EventTypeSchema = Type.Object({
 });
 
 export const EventTypeQuery = Type.Object({ timezone: Type.Optional(TimeZoneName) });
+
+export const EventTypeListQuery = Type.Object({
+  ...PageQuery.properties,
+  hosting: Type.Optional(
+    Type.Union([Type.Literal('pending'), Type.Literal('accepted')], {
+      description:
+        'Instead of your own event types: other users\' that list you as a host and await your answer (`pending`), ' +
+        'or those you have accepted to host (`accepted`)',
+    }),
+  ),
+});
