@@ -6,7 +6,7 @@
  *  - requests per second of a 31-day slots query, against /healthz measured in the same run
  *    on the same process (the reference: the cost of HTTP alone).
  *
- * The host is free around the clock (UTC) and the event type offers 5-minute slots, so every
+ * The host is free around the clock (UTC) and the event type offers 10-minute slots, so every
  * booking takes a distinct slot. Run: npx tsx bench/booking.ts [bookings=1000] [concurrency=32]
  * PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) must allow CREATE DATABASE.
  */
@@ -65,7 +65,7 @@ async function rate(base: string, url: string, concurrency = 8): Promise<number>
 
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** A host free around the clock with a 5-minute event type; answers its slot starts in a future window. */
+/** A host free around the clock with a 10-minute event type; answers its slot starts in a future window. */
 async function setUp(server: ServerProcess, name: string): Promise<{ slots: string[]; slotsUrl: string; typicalUrl: string }> {
   const signup = await http(server.base, 'POST', '/api/v1/auth/signup', {
     username: name, email: `${name}@example.com`, password: 'correct horse battery staple', timezone: 'UTC',
@@ -78,7 +78,7 @@ async function setUp(server: ServerProcess, name: string): Promise<{ slots: stri
   if (schedule.status !== 201) throw new Error(`schedule: ${JSON.stringify(schedule.body)}`);
   const et = await http(
     server.base, 'POST', '/api/v1/event-types',
-    { slug: 'quick', title: 'Quick', duration: 5, schedule_id: schedule.body.id, date_range: { type: 'indefinite' } },
+    { slug: 'quick', title: 'Quick', duration: 10, schedule_id: schedule.body.id, date_range: { type: 'indefinite' } },
     token,
   );
   if (et.status !== 201) throw new Error(`event type: ${JSON.stringify(et.body)}`);
@@ -86,7 +86,7 @@ async function setUp(server: ServerProcess, name: string): Promise<{ slots: stri
   const typical = await http(server.base, 'POST', '/api/v1/event-types', { slug: 'typical', title: 'Typical', date_range: { type: 'indefinite' } }, token);
   if (typical.status !== 201) throw new Error(`event type: ${JSON.stringify(typical.body)}`);
   const from = date(Date.now() + 7 * DAY);
-  const days = Math.ceil(BOOKINGS / 288) + 1;
+  const days = Math.ceil(BOOKINGS / 144) + 1; // 144 ten-minute slots a day
   const res = await http(server.base, 'GET', `/api/v1/public/${name}/quick/slots?from=${from}&to=${date(Date.parse(from) + (days - 1) * DAY)}&timezone=UTC`);
   const slotsUrl = `/api/v1/public/${name}/quick/slots?from=${from}&to=${date(Date.parse(from) + 30 * DAY)}&timezone=UTC`;
   const typicalUrl = slotsUrl.replace('/quick/', '/typical/');
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   }
 
   const pad = (s: string, w: number) => s.padStart(w);
-  console.log('slots A: 31 days of 5-minute slots around the clock (8,928 slots, ~1,000 of them booked)');
+  console.log('slots A: 31 days of 10-minute slots around the clock (4,464 slots, the most one answer may hold is 5,000; ~1,000 booked)');
   console.log('slots B: 31 days of 30-minute slots, Mon-Fri 09:00-17:00 (~350 slots)\n');
   console.log(`${'scenario'.padEnd(22)} | ${pad('bookings/s', 10)} | ${pad('/healthz req/s', 14)} | ${pad('slots A req/s', 13)} | ${pad('A/healthz', 9)} | ${pad('slots B req/s', 13)} | ${pad('B/healthz', 9)}`);
   console.log(`${'-'.repeat(22)}-+-${'-'.repeat(10)}-+-${'-'.repeat(14)}-+-${'-'.repeat(13)}-+-${'-'.repeat(9)}-+-${'-'.repeat(13)}-+-${'-'.repeat(9)}`);
