@@ -2,39 +2,14 @@
 // from the contract (SPEC.md, README.md, the served OpenAPI document) only.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, PASSWORD, startApp, STORES, type Answer, type TestApp } from '../helpers/app';
+import { assertProblem, assertValidation, assertHidden } from './assertions';
+import { call, PASSWORD, startApp, STORES, type TestApp } from '../helpers/app';
 
 const NOW = '2026-03-01T00:00:00Z'; // a Sunday; US DST starts 2026-03-08, EU 2026-03-29
 const NY = 'America/New_York';
 
-function assertProblem(res: Answer, status: number, what = ''): void {
-  assert.equal(res.status, status, `${what} expected ${status}, got ${res.status}: ${res.text}`);
-  const ct = String(res.headers['content-type'] ?? '');
-  assert.ok(ct.startsWith('application/problem+json'), `${what} content-type ${ct}`);
-  assert.equal(typeof res.body?.type, 'string', `${what} type: ${res.text}`);
-  assert.equal(typeof res.body?.title, 'string', `${what} title: ${res.text}`);
-  assert.equal(res.body?.status, status, `${what} status member: ${res.text}`);
-  assert.equal(typeof res.body?.detail, 'string', `${what} detail: ${res.text}`);
-  assert.ok(!/\n\s+at .+:\d+:\d+/.test(res.text), `${what} looks like a stack trace: ${res.text}`);
-}
 
-function assertValidation(res: Answer, field?: string, what = ''): void {
-  assertProblem(res, 400, what);
-  const errors = res.body.errors;
-  assert.ok(Array.isArray(errors) && errors.length > 0, `${what} errors[] expected: ${res.text}`);
-  if (field) {
-    assert.ok(
-      errors.some((e: any) => String(e.field).includes(field)),
-      `${what} expected an error on field ${field}: ${res.text}`,
-    );
-  }
-}
 
-function assertHidden(res: Answer, secret: string, what = ''): void {
-  assert.ok(res.status === 404 || res.status === 403, `${what} expected 404/403, got ${res.status}: ${res.text}`);
-  assertProblem(res, res.status, what);
-  assert.ok(!res.text.includes(secret), `${what} leaks content: ${res.text}`);
-}
 
 const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 const ms = (s: string) => Date.parse(s);
