@@ -4,7 +4,7 @@
 import type { AppContext } from '../../context';
 import type { Queryable } from '../../db';
 import {
-  addDays, dayWindow, daysBetween, formatInstant, isDate, isTimeZone, localDateOf, parseInstant, parseWallTime,
+  addDays, dayWindow, daysBetween, formatInstant, isDate, localDateOf, parseInstant, parseWallTime,
   datesInRange, wallToInstants,
 } from '../../domain/calendar';
 import { clip, covers, subtract, union, type Interval } from '../../domain/intervals';
@@ -17,6 +17,7 @@ import { bookingsOfHolds } from '../bookings/repository';
 import { meetingsOfOccurrences } from '../meetings/repository';
 import { holdsOverlapping, type HoldRow } from './holds';
 import { MAX_WINDOW_DAYS } from './window';
+import { askedTimeZone } from '../../http/time-zone-param';
 
 const sameWall = (a: readonly WallInterval[], b: readonly WallInterval[]) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -66,11 +67,6 @@ async function editAvailability(ctx: AppContext, principal: Principal, edit: Edi
   });
 }
 
-function zoneOf(principal: Principal, timezone: string | undefined): string {
-  const zone = timezone ?? principal.timezone;
-  if (!isTimeZone(zone)) throw invalidField('timezone', 'is not an IANA time zone name');
-  return zone;
-}
 
 export interface DatesBody {
   timezone?: string;
@@ -79,7 +75,7 @@ export interface DatesBody {
 
 /** PUT /me/availability/dates: the given dates get exactly the given intervals ([] = unavailable). */
 export async function setDates(ctx: AppContext, principal: Principal, body: DatesBody) {
-  const zone = zoneOf(principal, body.timezone);
+  const zone = askedTimeZone(body.timezone, principal.timezone);
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   const wanted = body.dates.map((d, i) => {
@@ -114,7 +110,7 @@ export interface RangeBody {
 
 /** A range given as two instants, or as a date with HH:MM times in a zone; as instants. */
 function rangeOf(principal: Principal, body: RangeBody): { pieces: Interval[]; zone: string } {
-  const zone = zoneOf(principal, body.timezone);
+  const zone = askedTimeZone(body.timezone, principal.timezone);
   let pieces: Interval[];
   if (body.date !== undefined) {
     if (!isDate(body.date)) throw invalidField('date', 'must be a real date YYYY-MM-DD');

@@ -1,7 +1,7 @@
 // The host's side of bookings: list, read, cancel, reschedule, calendar file. A booking is
 // visible to its event type's owner and to its hosts; to anyone else it does not exist.
 import type { AppContext } from '../../context';
-import { addDays, isDate, isTimeZone, parseInstant, startOfDay } from '../../domain/calendar';
+import { addDays, isDate, parseInstant, startOfDay } from '../../domain/calendar';
 import type { Principal } from '../../http/auth';
 import { invalidField, notFound } from '../../http/errors';
 import { decodeCursor, paginate } from '../../http/pagination';
@@ -11,14 +11,10 @@ import type { BookingListQuery } from './schemas';
 import { unsafeCancelBooking, unsafeRescheduleBooking } from './service';
 import { meetingBookingsOf } from '../meetings/repository';
 import { bookingIcs, hostView, meetingItemView } from './views';
+import { askedTimeZone } from '../../http/time-zone-param';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function zoneOf(principal: Principal, timezone: string | undefined): string {
-  if (timezone === undefined) return principal.timezone;
-  if (!isTimeZone(timezone)) throw invalidField('timezone', 'is not an IANA time zone name');
-  return timezone;
-}
 
 async function visibleBooking(ctx: AppContext, principal: Principal, id: string) {
   const row = await repo.findBooking(ctx.db, id);
@@ -38,7 +34,7 @@ function bound(field: 'from' | 'to', value: string | undefined, timezone: string
 }
 
 export async function listBookings(ctx: AppContext, principal: Principal, query: BookingListQuery) {
-  const timezone = zoneOf(principal, query.timezone);
+  const timezone = askedTimeZone(query.timezone, principal.timezone);
   const limit = query.limit ?? 20;
   let after: [number, string] | null = null;
   if (query.cursor !== undefined) {
@@ -85,7 +81,7 @@ export async function listBookings(ctx: AppContext, principal: Principal, query:
 }
 
 export async function getBooking(ctx: AppContext, principal: Principal, id: string, timezone?: string) {
-  return hostView(ctx, await visibleBooking(ctx, principal, id), zoneOf(principal, timezone));
+  return hostView(ctx, await visibleBooking(ctx, principal, id), askedTimeZone(timezone, principal.timezone));
 }
 
 export async function hostCancel(ctx: AppContext, principal: Principal, id: string, reason: string | undefined) {

@@ -10,6 +10,7 @@ import * as repo from './repository';
 import type { BookingBody, SlotsQuery } from './schemas';
 import { bookSlot, unsafeCancelBooking, linkUsed, unsafeRescheduleBooking } from './service';
 import { bookingIcs, hashToken, inviteeView } from './views';
+import { askedTimeZone } from '../../http/time-zone-param';
 
 export const MAX_WINDOW_DAYS = 93;
 /** Slots in one answer: beyond it, a shorter window (a 400), so one anonymous request stays cheap. */
@@ -25,11 +26,6 @@ async function liveLink(ctx: AppContext, username: string, slug: string): Promis
   return et;
 }
 
-function zoneOf(et: EventTypeRow, timezone: string | undefined): string {
-  if (timezone === undefined) return et.owner_timezone;
-  if (!isTimeZone(timezone)) throw invalidField('timezone', 'is not an IANA time zone name');
-  return timezone;
-}
 
 function durationOf(et: EventTypeRow, duration: number | undefined): number {
   if (duration === undefined) return et.durations[0]!;
@@ -67,7 +63,7 @@ export async function monthView(
   const et = await liveLink(ctx, username, slug);
   const m = MONTH.exec(query.month);
   if (!m || !isDate(`${query.month}-01`)) throw invalidField('month', 'must be a month YYYY-MM');
-  const timezone = zoneOf(et, query.timezone);
+  const timezone = askedTimeZone(query.timezone, et.owner_timezone);
   const duration = durationOf(et, query.duration);
   const first = `${query.month}-01`;
   let last = first;
@@ -98,7 +94,7 @@ export async function slotList(ctx: AppContext, username: string, slug: string, 
   if (errors.length) throw validationError(errors);
   if (daysBetween(from!, to!) < 0) throw invalidField('to', 'must not be before from');
   if (daysBetween(from!, to!) >= MAX_WINDOW_DAYS) throw invalidField('to', `the window is at most ${MAX_WINDOW_DAYS} days`);
-  const timezone = zoneOf(et, query.timezone);
+  const timezone = askedTimeZone(query.timezone, et.owner_timezone);
   const duration = durationOf(et, query.duration);
   const offersIn = await prepareOffers(ctx.db, et, { window: dayWindow(from!, to!, timezone), duration, now: ctx.now() });
   // Day by day, so a window with too many slots is refused after generating about MAX_SLOTS, not all of them.

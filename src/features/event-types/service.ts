@@ -5,14 +5,15 @@
 import type { AppContext } from '../../context';
 import { sqlState, SqlState } from '../../db/database';
 import type { Queryable } from '../../db';
-import { formatInstant, isTimeZone } from '../../domain/calendar';
+import { formatInstant } from '../../domain/calendar';
 import type { Principal } from '../../http/auth';
-import { AppError, invalidField, notFound, validationError, type FieldError } from '../../http/errors';
+import { AppError, notFound, validationError, type FieldError } from '../../http/errors';
 import { decodeCursor, paginate } from '../../http/pagination';
 import * as repo from './repository';
 import { apply, check, defaults, draftOf, resolve, type Draft } from './draft';
 import type { EventTypeRow, Kind } from './repository';
 import type { EventTypeCreateBody, EventTypePatchBody } from './schemas';
+import { askedTimeZone } from '../../http/time-zone-param';
 
 export function toEventTypeView(ctx: AppContext, row: EventTypeRow, timezone = row.owner_timezone) {
   const pending = row.hosts.filter((h) => !h.accepted).map((h) => h.username);
@@ -104,11 +105,6 @@ async function visibleEventType(q: Queryable, principal: Principal, id: string):
   return row;
 }
 
-function zoneOr(timezone: string | undefined, fallback: string): string {
-  if (timezone === undefined) return fallback;
-  if (!isTimeZone(timezone)) throw invalidField('timezone', 'is not an IANA time zone name');
-  return timezone;
-}
 
 export async function createEventType(ctx: AppContext, principal: Principal, body: EventTypeCreateBody) {
   const errors: FieldError[] = [];
@@ -119,7 +115,7 @@ export async function createEventType(ctx: AppContext, principal: Principal, bod
 /** The owner's event type, or (read-only) one the user is listed as a host of. */
 export async function getEventType(ctx: AppContext, principal: Principal, id: string, timezone?: string) {
   const row = await visibleEventType(ctx.db, principal, id);
-  return toEventTypeView(ctx, row, zoneOr(timezone, row.owner_timezone));
+  return toEventTypeView(ctx, row, askedTimeZone(timezone, row.owner_timezone));
 }
 
 /** Your event types; with `hosting`, other users' that list you as a host (`pending`: not yet answered). */

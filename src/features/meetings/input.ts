@@ -1,7 +1,7 @@
 // What a meeting request says, checked and turned into the domain's terms: its time, its
 // recurrence, its participants (users by username or e-mail, guests by e-mail), the answer zone.
 import type { Queryable } from '../../db';
-import { isTimeZone, parseInstant } from '../../domain/calendar';
+import { parseInstant } from '../../domain/calendar';
 import type { Interval } from '../../domain/intervals';
 import { parseRecurrence, RecurrenceError, type RecurrenceRule } from '../../domain/recurrence';
 import { invalidField, validationError, type FieldError } from '../../http/errors';
@@ -12,11 +12,6 @@ const MAX_LENGTH_MS = 24 * 3_600_000;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The zone answers are written in: `?timezone=` or the fallback (the organiser's). */
-export function answerZone(asked: string | undefined, fallback: string): string {
-  if (asked === undefined) return fallback;
-  if (!isTimeZone(asked)) throw invalidField('timezone', 'is not an IANA time zone name');
-  return asked;
-}
 
 function instant(field: string, value: string): number {
   const ms = parseInstant(value);

@@ -8,10 +8,11 @@ import type { Principal } from '../../http/auth';
 import { AppError, invalidField, notFound } from '../../http/errors';
 import { deleteHolds } from '../availability/holds';
 import { changedMeanwhile, findConflicts, holdTime, inTransaction, meetingConflict, type Attendee, type Slot } from './checks';
-import { answerZone, meetingTime } from './input';
+import { meetingTime } from './input';
 import * as repo from './repository';
 import type { OccurrencePatch } from './schemas';
 import { loadVisible, meetingView, requireConfirmed, requireOrganizer, type LoadedMeeting } from './views';
+import { askedTimeZone } from '../../http/time-zone-param';
 
 export type Scope = 'this' | 'following';
 
@@ -48,7 +49,7 @@ export async function changeOccurrence(
   if (input.status === 'cancelled') return cancelOccurrence(ctx, principal, id, n, scope, zone);
   const { loaded, occurrence } = await loadForChange(ctx, principal, id, n);
   const m = loaded.meeting;
-  const timeZone = answerZone(zone, m.timezone);
+  const timeZone = askedTimeZone(zone, m.timezone);
   const now = ctx.now();
   if (occurrence.status === 'cancelled') throw new AppError('conflict', `Occurrence ${n} is cancelled`);
   if (occurrence.start <= now) throw new AppError('conflict', `Occurrence ${n} has already started`);
@@ -83,7 +84,7 @@ export async function changeOccurrence(
 /** Cancels occurrence n (or n and the later ones) and frees everyone's time then. Harmless twice. */
 export async function cancelOccurrence(ctx: AppContext, principal: Principal, id: string, n: number, scope: Scope, zone?: string) {
   const { loaded, occurrence } = await loadForChange(ctx, principal, id, n);
-  const timeZone = answerZone(zone, loaded.meeting.timezone);
+  const timeZone = askedTimeZone(zone, loaded.meeting.timezone);
   const targets = targetsOf(loaded, occurrence, scope).filter((o) => o.status === 'confirmed');
   if (targets.length > 0) {
     const ids = new Set(targets.map((o) => o.id));

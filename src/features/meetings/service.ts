@@ -10,10 +10,11 @@ import { decodeCursor, paginate } from '../../http/pagination';
 import { findUserById } from '../accounts/repository';
 import { deleteHold, deleteHolds } from '../availability/holds';
 import { changedMeanwhile, findConflicts, holdTime, inTransaction, meetingConflict, type Attendee, type Slot } from './checks';
-import { answerZone, asRecurrenceField, meetingTime, recurrenceRule, resolveParticipants, type Participant } from './input';
+import { asRecurrenceField, meetingTime, recurrenceRule, resolveParticipants, type Participant } from './input';
 import * as repo from './repository';
 import type { ListQuery, MeetingBody, MeetingPatch } from './schemas';
 import { loadMeetings, loadVisible, meetingView, requireConfirmed, requireOrganizer } from './views';
+import { askedTimeZone } from '../../http/time-zone-param';
 
 const attendeesOf = (people: readonly Participant[]): Attendee[] =>
   people.filter((p) => p.userId !== null && p.status !== 'declined').map((p) => ({ userId: p.userId!, username: p.username! }));
@@ -32,7 +33,7 @@ function seriesSlots(time: { start: number; end: number }, recurrence: string | 
 }
 
 export async function createMeeting(ctx: AppContext, principal: Principal, input: MeetingBody, zone?: string) {
-  const timeZone = answerZone(zone, principal.timezone);
+  const timeZone = askedTimeZone(zone, principal.timezone);
   const organizer = await organizerOf(ctx, principal);
   const time = meetingTime(input, ctx.now());
   const rule = recurrenceRule(input.recurrence);
@@ -62,7 +63,7 @@ export async function createMeeting(ctx: AppContext, principal: Principal, input
 
 export async function getMeeting(ctx: AppContext, principal: Principal, id: string, zone?: string) {
   const loaded = await loadVisible(ctx.db, principal, id);
-  return meetingView(loaded, answerZone(zone, loaded.meeting.timezone), principal);
+  return meetingView(loaded, askedTimeZone(zone, loaded.meeting.timezone), principal);
 }
 
 /**
@@ -70,7 +71,7 @@ export async function getMeeting(ctx: AppContext, principal: Principal, id: stri
  * `timezone`), by default from now on (upcoming). Ordered by start, then id; the cursor is that key.
  */
 export async function listMeetings(ctx: AppContext, principal: Principal, query: ListQuery) {
-  const timeZone = answerZone(query.timezone, principal.timezone);
+  const timeZone = askedTimeZone(query.timezone, principal.timezone);
   const errors: FieldError[] = [];
   for (const field of ['from', 'to'] as const) {
     const value = query[field];
@@ -85,7 +86,7 @@ export async function listMeetings(ctx: AppContext, principal: Principal, query:
   if (after && (Math.abs(after[0]) > 8.64e15 || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after[1]))) throw validationError([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
   const rows = await repo.listMeetingsOf(ctx.db, principal.userId, { from, to, status: query.status ?? null, after, limit });
   const loaded = await loadMeetings(ctx.db, rows);
-  return paginate(loaded, limit, (l) => [l.meeting.start, l.meeting.id], (l) => meetingView(l, answerZone(query.timezone, l.meeting.timezone), principal));
+  return paginate(loaded, limit, (l) => [l.meeting.start, l.meeting.id], (l) => meetingView(l, askedTimeZone(query.timezone, l.meeting.timezone), principal));
 }
 
 /**
@@ -107,7 +108,7 @@ export async function changeMeeting(
   if (input.status === 'cancelled') return cancelMeeting(ctx, principal, id, zone);
   requireConfirmed(loaded);
   const { meeting: m } = loaded;
-  const timeZone = answerZone(zone, m.timezone);
+  const timeZone = askedTimeZone(zone, m.timezone);
   const organizer = await organizerOf(ctx, principal);
   const now = ctx.now();
 
@@ -170,7 +171,7 @@ function sameOrNew(input: MeetingPatch, current: { start: number; end: number },
 export async function cancelMeeting(ctx: AppContext, principal: Principal, id: string, zone?: string) {
   const loaded = await loadVisible(ctx.db, principal, id);
   requireOrganizer(loaded, principal);
-  const timeZone = answerZone(zone, loaded.meeting.timezone);
+  const timeZone = askedTimeZone(zone, loaded.meeting.timezone);
   if (loaded.meeting.status !== 'cancelled') {
     await inTransaction(ctx, async (tx) => {
       if (!(await repo.updateMeeting(tx, id, loaded.meeting.sequence, { status: 'cancelled' }))) throw changedMeanwhile();
@@ -187,7 +188,7 @@ export async function cancelMeeting(ctx: AppContext, principal: Principal, id: s
  */
 export async function declineMeeting(ctx: AppContext, principal: Principal, id: string, zone?: string) {
   const loaded = await loadVisible(ctx.db, principal, id);
-  const timeZone = answerZone(zone, loaded.meeting.timezone);
+  const timeZone = askedTimeZone(zone, loaded.meeting.timezone);
   if (loaded.meeting.organizer_id === principal.userId) {
     throw new AppError('bad_request', 'The organizer cannot decline; cancel the meeting instead');
   }
