@@ -6,7 +6,7 @@
 import { Temporal } from 'temporal-polyfill'
 import type { Interval } from './intervals'
 import {
-  DAY_MS, MAX_OFFSET_MS, MINUTE_MS, firstInstantAtOrAfterNaive, naiveRangeToInstants, offsetAt, zoneTable,
+  DAY_MS, MAX_OFFSET_MS, MINUTE_MS, firstInstantAtOrAfterNaive, naiveRangeToInstants, offsetAt, segmentIndex, zoneTable,
 } from './zone-offsets'
 
 export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday'
@@ -179,15 +179,35 @@ export function parseInstant(s: string): number | null {
 export function formatInstant(ms: number, timeZone: string): string {
   const sec = Math.floor(ms / 1000) * 1000
   const isUtc = timeZone === 'UTC' || timeZone === 'Etc/UTC'
-  const offMin = isUtc ? 0 : Math.round(offsetAt(timeZone, sec) / MINUTE_MS)
+  const offMin = isUtc ? 0 : Math.round(offsetNear(timeZone, sec) / MINUTE_MS)
   const local = sec + offMin * MINUTE_MS
   const days = Math.floor(local / DAY_MS)
   const inDay = local - days * DAY_MS
   const s = Math.floor(inDay / 1000)
   const time = `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}`
-  if (isUtc) return `${daysToDate(days)}T${time}Z`
+  if (isUtc) return `${dateOfDays(days)}T${time}Z`
   const a = Math.abs(offMin)
-  return `${daysToDate(days)}T${time}${offMin < 0 ? '-' : '+'}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`
+  return `${dateOfDays(days)}T${time}${offMin < 0 ? '-' : '+'}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`
+}
+
+// Answers format hundreds of instants of one zone and a few dates in a row: remember the last
+// offset segment and the last date string rather than looking them up again each time.
+let near: { zone: string; from: number; to: number; offset: number } | null = null
+function offsetNear(zone: string, ms: number): number {
+  if (near !== null && near.zone === zone && ms >= near.from && ms < near.to) return near.offset
+  const t = zoneTable(zone, ms, ms + 1)
+  const i = segmentIndex(t, ms)
+  near = { zone, from: t.bounds[i]!, to: t.bounds[i + 1]!, offset: t.offs[i]! }
+  return near.offset
+}
+let lastDays = NaN
+let lastDate = ''
+function dateOfDays(days: number): string {
+  if (days !== lastDays) {
+    lastDays = days
+    lastDate = daysToDate(days)
+  }
+  return lastDate
 }
 
 export function instantToWall(ms: number, timeZone: string): { date: string; minutes: number } {
