@@ -11,6 +11,7 @@ import { bookableSlots } from '../../domain/slots';
 import { defaultRulesOf, rulesForSchedules } from '../schedules/repository';
 import type { EventTypeRow } from '../event-types/repository';
 import * as repo from './repository';
+import { holdsOverlapping } from '../availability/holds';
 
 const MINUTE = 60_000;
 
@@ -116,7 +117,7 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
   const [availability, holds, starts] = await Promise.all([
     et.fixed_slots === null ? availabilityByHost(q, et, hostIds, span) : Promise.resolve(null),
     // Only holds a slot starting in the window could touch, buffers included.
-    repo.heldTimes(q, hostIds, { start: window.start - before, end: window.end + duration + after }),
+    holdsOverlapping(q, hostIds, { start: window.start - before, end: window.end + duration + after }),
     et.max_per_day === null ? Promise.resolve([]) : repo.confirmedStarts(q, et.id, span, query.ignoreBooking?.id ?? null),
   ]);
   // Read after the holds: a group slot's hold and its group_slots row commit together, so

@@ -187,34 +187,6 @@ export async function insertGroupSlot(tx: Queryable, eventTypeId: string, slot: 
   );
 }
 
-export interface HeldTime extends Interval {
-  id: string;
-  user_id: string;
-  seats_taken: number;
-}
-
-/**
- * Time held by these users overlapping the window (read-only; writes go through holds.ts).
- * One aggregated row: on the embedded store, per-row transfer costs more than the query.
- */
-export async function heldTimes(q: Queryable, userIds: readonly string[], window: Interval): Promise<HeldTime[]> {
-  if (userIds.length === 0) return [];
-  const [row] = await hotRead<{ holds: [string, string, number, number, number][] | null }>(
-    q,
-    `SELECT json_agg(json_build_array(id, user_id, date_part('epoch', lower(during)) * 1000,
-                                      date_part('epoch', upper(during)) * 1000, seats_taken)) AS holds
-       FROM holds WHERE user_id = ANY($1::uuid[]) AND during && tstzrange(${ts('$2')}, ${ts('$3')}, '[)')`,
-    [userIds, window.start, window.end],
-  );
-  return (row?.holds ?? []).map(([id, userId, start, end, seats]) => ({
-    id,
-    user_id: userId,
-    start: Math.round(start),
-    end: Math.round(end),
-    seats_taken: seats,
-  }));
-}
-
 /** The confirmed bookings behind these holds (to name them, with their own times, not the buffered hold). */
 export async function bookingsOfHolds(
   q: Queryable,
