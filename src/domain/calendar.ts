@@ -177,37 +177,68 @@ export function parseInstant(s: string): number | null {
  * wall fields use that same rounded offset: the string always denotes exactly the (floored) instant.
  */
 export function formatInstant(ms: number, timeZone: string): string {
-  const sec = Math.floor(ms / 1000) * 1000
-  const isUtc = timeZone === 'UTC' || timeZone === 'Etc/UTC'
-  const offMin = isUtc ? 0 : Math.round(offsetNear(timeZone, sec) / MINUTE_MS)
-  const local = sec + offMin * MINUTE_MS
-  const days = Math.floor(local / DAY_MS)
-  const inDay = local - days * DAY_MS
-  const s = Math.floor(inDay / 1000)
-  const time = `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}`
-  if (isUtc) return `${dateOfDays(days)}T${time}Z`
-  const a = Math.abs(offMin)
-  return `${dateOfDays(days)}T${time}${offMin < 0 ? '-' : '+'}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`
+  if (shared === null || shared.timeZone !== timeZone) shared = new InstantFormatter(timeZone)
+  return shared.format(ms)
 }
+let shared: InstantFormatter | null = null
 
-// Answers format hundreds of instants of one zone and a few dates in a row: remember the last
-// offset segment and the last date string rather than looking them up again each time.
-let near: { zone: string; from: number; to: number; offset: number } | null = null
-function offsetNear(zone: string, ms: number): number {
-  if (near !== null && near.zone === zone && ms >= near.from && ms < near.to) return near.offset
-  const t = zoneTable(zone, ms, ms + 1)
-  const i = segmentIndex(t, ms)
-  near = { zone, from: t.bounds[i]!, to: t.bounds[i + 1]!, offset: t.offs[i]! }
-  return near.offset
-}
-let lastDays = NaN
-let lastDate = ''
-function dateOfDays(days: number): string {
-  if (days !== lastDays) {
-    lastDays = days
-    lastDate = daysToDate(days)
+// "HH:MM:00" for every minute of a day: nearly every instant an answer shows is on a whole minute.
+const WHOLE_MINUTES: readonly string[] = Array.from({ length: 1440 }, (_, m) => `${pad2(Math.floor(m / 60))}:${pad2(m % 60)}:00`)
+
+/**
+ * formatInstant for many instants of one zone: answers show hundreds of them, mostly in one offset segment and a
+ * few dates, so the current segment's offset suffix and the current date's prefix are remembered, not looked up.
+ */
+export class InstantFormatter {
+  readonly timeZone: string
+  /** After locate(ms): 'YYYY-MM-DDT' of the instant's local date. */
+  prefix = ''
+  /** After locate(ms): its offset, '±HH:MM' (or 'Z' in UTC). */
+  suffix = 'Z'
+  private segFrom = 1
+  private segTo = 0
+  private offMs = 0
+  private day = NaN
+
+  constructor(timeZone: string) {
+    this.timeZone = timeZone
+    if (timeZone === 'UTC' || timeZone === 'Etc/UTC') {
+      this.segFrom = -Infinity
+      this.segTo = Infinity
+    }
   }
-  return lastDate
+
+  format(ms: number): string {
+    const s = this.locate(ms)
+    const m = Math.floor(s / 60)
+    const ss = s - m * 60
+    const time = ss === 0 ? WHOLE_MINUTES[m]! : WHOLE_MINUTES[m]!.slice(0, 6) + pad2(ss)
+    return this.prefix + time + this.suffix
+  }
+
+  /** Sets prefix and suffix for the instant `ms` (floored to the second) and answers its second of the local day. */
+  locate(ms: number): number {
+    const sec = Math.floor(ms / 1000) * 1000
+    if (!(sec >= this.segFrom && sec < this.segTo)) this.seek(sec)
+    const local = sec + this.offMs
+    const days = Math.floor(local / DAY_MS)
+    if (days !== this.day) {
+      this.day = days
+      this.prefix = daysToDate(days) + 'T'
+    }
+    return (local - days * DAY_MS) / 1000
+  }
+
+  private seek(ms: number): void {
+    const t = zoneTable(this.timeZone, ms, ms + 1)
+    const i = segmentIndex(t, ms)
+    this.segFrom = t.bounds[i]!
+    this.segTo = t.bounds[i + 1]!
+    const offMin = Math.round(t.offs[i]! / MINUTE_MS)
+    this.offMs = offMin * MINUTE_MS
+    const a = Math.abs(offMin)
+    this.suffix = `${offMin < 0 ? '-' : '+'}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`
+  }
 }
 
 export function instantToWall(ms: number, timeZone: string): { date: string; minutes: number } {

@@ -11,13 +11,9 @@ import { DatesBodySchema, DatesReply, DaysReply, OverlapQuery, RangeBodySchema, 
 import { overlap, showAvailability } from './service';
 import { MAX_WINDOW_DAYS } from './window';
 
-/**
- * Day lists are hundreds of instants that need no escaping; the schema serializer checks every
- * character of each, which cost more than the rest of the request. The answer is built to the
- * schema already (daysView), so it is sent as JSON.stringify writes it.
- */
-function sendDays(reply: FastifyReply, view: { timezone: string; days: unknown[] }) {
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(view));
+/** Day lists are written as JSON text by daysJson (to the DaysReply schema), not by the serializer. */
+function sendDays(reply: FastifyReply, json: Buffer) {
+  return reply.type('application/json; charset=utf-8').send(json);
 }
 
 const windowNote = `from/to are inclusive dates in \`timezone\` (default: your own); at most ${MAX_WINDOW_DAYS} days; a range wholly in the past is a 400. Instants are written in that zone's offset.`;

@@ -3,14 +3,14 @@
 // across users for the overlap query.
 import type { AppContext } from '../../context';
 import type { Queryable } from '../../db';
-import { commonFreeTime, freeIntervals, splitByDays } from '../../domain/availability';
-import { formatInstant } from '../../domain/calendar';
+import { commonFreeTime, freeIntervals } from '../../domain/availability';
 import type { Interval } from '../../domain/intervals';
 import { availableIntervals } from '../../domain/schedule';
 import type { Principal } from '../../http/auth';
 import { AppError, invalidField, notFound } from '../../http/errors';
 import { findUserByUsername, findUsersByUsernames } from '../accounts/repository';
 import { defaultRulesOf } from '../schedules/repository';
+import { daysJson } from './days-json';
 import { busyByUser } from './holds';
 import { overrideRange, parseDateWindow } from './window';
 
@@ -43,23 +43,13 @@ export async function freeTimeOfUsers(
   return new Map(userIds.map((id) => [id, freeIntervals({ available: available.get(id)!, busy: busy.get(id)!, notBefore: now })]));
 }
 
-function daysView(intervals: Interval[], from: string, to: string, timezone: string) {
-  return {
-    timezone,
-    days: splitByDays(intervals, from, to, timezone).map((day) => ({
-      date: day.date,
-      intervals: day.intervals.map((iv) => ({ start: formatInstant(iv.start, timezone), end: formatInstant(iv.end, timezone) })),
-    })),
-  };
-}
-
 export interface WindowQuery {
   from?: string;
   to?: string;
   timezone?: string;
 }
 
-/** Free time of a user (yourself, or anyone by username: free/busy only, never what is booked). */
+/** Free time of a user (yourself, or anyone by username: free/busy only, never what is booked), as DaysReply JSON text. */
 export async function showAvailability(ctx: AppContext, principal: Principal, username: string | null, query: WindowQuery) {
   let userId = principal.userId;
   if (username !== null && username !== principal.username) {
@@ -69,12 +59,12 @@ export async function showAvailability(ctx: AppContext, principal: Principal, us
   }
   const { from, to, timezone, window } = parseDateWindow(query, principal.timezone, ctx.now());
   const free = await freeTimeOfUsers(ctx, [userId], window);
-  return daysView(free.get(userId)!, from, to, timezone);
+  return daysJson(free.get(userId)!, from, to, timezone);
 }
 
 export const MAX_OVERLAP_USERS = 50;
 
-/** When every named user is free (2..50 users), pieces shorter than min_duration minutes left out. */
+/** When every named user is free (2..50 users), pieces shorter than min_duration minutes left out; DaysReply JSON text. */
 export async function overlap(
   ctx: AppContext,
   principal: Principal,
@@ -89,5 +79,5 @@ export async function overlap(
   if (missing.length) throw new AppError('not_found', `Unknown user: ${missing.join(', ')}`, { users: missing });
   const free = await freeTimeOfUsers(ctx, users.map((u) => u.id), window);
   const common = commonFreeTime([...free.values()], (query.min_duration ?? 0) * 60_000);
-  return daysView(common, from, to, timezone);
+  return daysJson(common, from, to, timezone);
 }
