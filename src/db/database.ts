@@ -52,3 +52,17 @@ export function hotRead<T>(q: Queryable, sql: string, params: readonly unknown[]
   const store = q as Partial<Database>;
   return typeof store.cachedQuery === 'function' ? store.cachedQuery<T>(sql, params) : q.query<T>(sql, params);
 }
+
+const derived = new WeakMap<object, unknown>();
+
+/**
+ * fn(rows), remembered for as long as the read cache hands out this same rows array (rows
+ * read outside the cache are fresh arrays, so nothing is shared). The value is shared
+ * between requests: it must be read-only, and callers must not change it.
+ */
+export function derivedFrom<R, T>(rows: readonly R[], fn: (rows: readonly R[]) => T): T {
+  if (derived.has(rows)) return derived.get(rows) as T;
+  const value = fn(rows);
+  derived.set(rows, value);
+  return value;
+}

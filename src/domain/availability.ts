@@ -1,7 +1,7 @@
 // Turns schedule instants and busy time into free time, per-day views in the viewer's zone, and group overlap.
 // An instant's day is the date its viewer-zone wall clock shows (calendar.ts semantics), so days may be 23 or 25 hours.
 import type { Interval } from './intervals'
-import { dropShorterThan, firstEndingAfter, intersectAll, normalize, subtract } from './intervals'
+import { dropShorterThan, firstEndingAfter, intersectAll, normalizedForReading, subtract } from './intervals'
 import { dateToDays, daysToDate } from './calendar'
 import { DAY_MS, MAX_OFFSET_MS, naiveRangeToInstants, zoneTable } from './zone-offsets'
 
@@ -25,7 +25,7 @@ export function freeIntervals(opts: { available: readonly Interval[]; busy: read
  * `timeZone` shows that date (so pieces are cut at local midnights). Parts outside those dates are dropped.
  */
 export function splitByDays(intervals: readonly Interval[], from: string, to: string, timeZone: string): DayIntervals[] {
-  const xs = normalize(intervals)
+  const xs = normalizedForReading(intervals)
   const a = dateToDays(from)
   const b = dateToDays(to)
   const result: DayIntervals[] = []

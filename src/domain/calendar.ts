@@ -67,9 +67,17 @@ const pad2 = (n: number): string => (n < 10 ? '0' : '') + n
 const pad4 = (n: number): string => String(n).padStart(4, '0')
 
 export function daysToDate(n: number): string {
-  const [y, m, d] = civilFromDays(n)
-  return `${pad4(y)}-${pad2(m)}-${pad2(d)}`
+  let date = dateStrings.get(n)
+  if (date === undefined) {
+    const [y, m, d] = civilFromDays(n)
+    date = `${pad4(y)}-${pad2(m)}-${pad2(d)}`
+    if (dateStrings.size >= 100_000) dateStrings.clear()
+    dateStrings.set(n, date)
+  }
+  return date
 }
+// Answers write the same few hundred dates over and over; strings are immutable, so they can be shared.
+const dateStrings = new Map<number, string>()
 
 export function isDate(s: string): boolean {
   const p = parseDateParts(s)

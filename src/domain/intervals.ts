@@ -50,6 +50,22 @@ function mergeUnsorted(xs: readonly Interval[]): Interval[] {
   return out
 }
 
+function isNormalized(xs: readonly Interval[]): boolean {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!
+    if (!(x.end > x.start) || (i > 0 && !(x.start > xs[i - 1]!.end))) return false
+  }
+  return true
+}
+
+/**
+ * `xs` itself when it is already normalized (engine output fed back in), else normalize(xs). Only for reading:
+ * callers must not hand its objects out, so that no function returns objects it was given.
+ */
+export function normalizedForReading(xs: readonly Interval[]): readonly Interval[] {
+  return isNormalized(xs) ? xs : normalize(xs)
+}
+
 /** Sorted, non-empty, pairwise disjoint and non-touching intervals covering the same points as `xs`. */
 export function normalize(xs: readonly Interval[]): Interval[] {
   return isSortedByStart(xs) ? mergeSorted(xs) : mergeUnsorted(xs)
@@ -91,8 +107,8 @@ export function intersectAll(lists: readonly (readonly Interval[])[]): Interval[
 
 /** Points of `a` not in `b`. */
 export function subtract(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  const xs = normalize(a)
-  const ys = normalize(b)
+  const xs = normalizedForReading(a)
+  const ys = normalizedForReading(b)
   const out: Interval[] = []
   let j = 0
   for (const x of xs) {

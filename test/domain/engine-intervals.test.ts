@@ -2,6 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Interval } from '../../src/domain/intervals'
+import { splitByDays } from '../../src/domain/availability'
 import {
   clip, covers, dropShorterThan, intersect, intersectAll, normalize, overlaps, subtract, union,
 } from '../../src/domain/intervals'
@@ -37,6 +38,21 @@ test('normalize does not mutate or alias its input', () => {
   const sorted = ivs([1, 2], [2, 3])
   normalize(sorted)[0]!.start = -1
   assert.equal(sorted[0]!.start, 1)
+})
+
+test('subtract and splitByDays read normalized input in place but never hand its objects out', () => {
+  const frozen = (xs: Interval[]) => Object.freeze(xs.map((x) => Object.freeze(x)))
+  const a = frozen(ivs([0, 10], [20, 30]))
+  const out = subtract(a, frozen(ivs([25, 26])))
+  assert.deepEqual(out, ivs([0, 10], [20, 25], [26, 30]))
+  for (const x of out) assert.ok(!a.includes(x))
+  const none = subtract(a, [])
+  assert.deepEqual(none, ivs([0, 10], [20, 30]))
+  for (const x of none) assert.ok(!a.includes(x))
+  const day = Date.UTC(2026, 5, 1)
+  const split = splitByDays(frozen(ivs([day + 3_600_000, day + 7_200_000])), '2026-06-01', '2026-06-01', 'UTC')
+  assert.deepEqual(split, [{ date: '2026-06-01', intervals: ivs([day + 3_600_000, day + 7_200_000]) }])
+  split[0]!.intervals[0]!.end = 0 // its own object: writable
 })
 
 test('union of several lists', () => {

@@ -1,7 +1,7 @@
 // Time held by users (bookings and meetings): the one table whose exclusion constraint
 // guarantees that two holds of one user never overlap. Every writer goes through here.
 import type { Queryable } from '../../db';
-import { hotRead, sqlState, SqlState } from '../../db/database';
+import { derivedFrom, hotRead, sqlState, SqlState } from '../../db/database';
 import type { Interval } from '../../domain/intervals';
 
 export type HoldSource = 'booking' | 'meeting';
@@ -53,32 +53,37 @@ export async function holdsOverlapping(q: Queryable, userIds: readonly string[],
 }
 
 /**
- * Busy time per user within the window (every user asked gets an entry). Aggregated into
- * one row per user: the embedded store pays per row returned, and this is the hot path.
+ * Busy time per user within the window (every user asked gets an entry), soonest first.
+ * Aggregated into one row per user: the embedded store pays per row returned, and this is
+ * the hot path. The lists are shared with other readers of the same cached rows, so they
+ * are frozen.
  */
 export async function busyByUser(
   q: Queryable,
   userIds: readonly string[],
   window: Interval,
-): Promise<Map<string, Interval[]>> {
-  const byUser = new Map<string, Interval[]>(userIds.map((id) => [id, []]));
-  if (userIds.length === 0) return byUser;
+): Promise<ReadonlyMap<string, readonly Interval[]>> {
+  if (userIds.length === 0) return new Map();
   const rows = await hotRead<{ user_id: string; starts: number[]; ends: number[] }>(
     q,
     `SELECT user_id,
-            array_agg((extract(epoch FROM lower(during)) * 1000)::float8) AS starts,
-            array_agg((extract(epoch FROM upper(during)) * 1000)::float8) AS ends
+            array_agg((extract(epoch FROM lower(during)) * 1000)::float8 ORDER BY lower(during)) AS starts,
+            array_agg((extract(epoch FROM upper(during)) * 1000)::float8 ORDER BY lower(during)) AS ends
        FROM holds
       WHERE user_id = ANY($1::uuid[]) AND during && tstzrange(to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), '[)')
       GROUP BY user_id`,
     [userIds, window.start, window.end],
   );
-  for (const row of rows) {
-    const list = byUser.get(row.user_id);
-    if (!list) continue;
-    for (let i = 0; i < row.starts.length; i++) list.push({ start: Number(row.starts[i]), end: Number(row.ends[i]) });
-  }
-  return byUser;
+  return derivedFrom(rows, () => {
+    const byUser = new Map<string, readonly Interval[]>(userIds.map((id) => [id, Object.freeze([])]));
+    for (const row of rows) {
+      if (!byUser.has(row.user_id)) continue;
+      const list: Interval[] = [];
+      for (let i = 0; i < row.starts.length; i++) list.push(Object.freeze({ start: Number(row.starts[i]), end: Number(row.ends[i]) }));
+      byUser.set(row.user_id, Object.freeze(list));
+    }
+    return byUser;
+  });
 }
 
 /**
