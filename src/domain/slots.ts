@@ -1,7 +1,7 @@
 // Bookable slot starts: a fixed grid anchored at the start of each working stretch, minus whatever collides with busy time.
 // Anchoring to working hours (not to free gaps) keeps the grid stable, so one booking never shifts the others' times.
 import type { Interval } from './intervals'
-import { firstEndingAfter, normalize, overlaps } from './intervals'
+import { firstEndingAfter, normalize, normalizedForReading, overlaps } from './intervals'
 
 export interface SlotQuery {
   available: readonly Interval[]
@@ -35,10 +35,11 @@ function check(q: SlotQuery): Checked {
  */
 export function bookableSlots(q: SlotQuery): Interval[] {
   const { duration, step, before, after, earliest } = check(q)
-  const avail = normalize(q.available)
-  const busy = normalize(q.busy)
+  const avail = normalizedForReading(q.available)
+  const busy = normalizedForReading(q.busy)
   const out: Interval[] = []
-  let j = 0
+  // Every slot starts at or after `earliest`, so busy time ending by earliest − before never matters.
+  let j = firstEndingAfter(busy, earliest - before)
   for (let i = firstEndingAfter(avail, earliest); i < avail.length; i++) {
     const a = avail[i]!
     if (a.start >= q.window.end) break

@@ -134,6 +134,8 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
     if (ignored.has(h.id) && h.seats_taken <= 1) continue;
     if (!openHoldIds.has(h.id)) busyOf.get(h.user_id)?.push({ start: h.start, end: h.end });
   }
+  // Normalized once here (back-to-back bookings touch), not again by each day's slot query.
+  for (const [id, list] of busyOf) busyOf.set(id, normalize(list));
   const collectiveBusy = et.kind === 'collective' ? union(...hostIds.map((id) => busyOf.get(id)!)) : [];
 
   const dayRange = et.fixed_slots === null ? dateRangeIntervals(et, span, now) : [];
@@ -172,11 +174,23 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
       const offers: Offer[] = [];
       for (let k = 0; k < common[0]!.length; k++) {
         for (const s of slotQuery(intersectAll(common.map((perHost) => perHost[k]!)), collectiveBusy, clipped)) {
-          const kept = keep({ ...s, hosts: hostIds });
+          const kept = keep({ start: s.start, end: s.end, hosts: [...hostIds] });
           if (!kept) continue;
           offers.push(kept);
           if (options.firstOnly) return offers;
         }
+      }
+      return offers;
+    }
+    if (order.length === 1 && et.fixed_slots === null) {
+      // One host: its slots are already sorted and distinct.
+      const [id] = order as [string];
+      const offers: Offer[] = [];
+      for (const s of slotQuery(availableOf.get(id)!, busyOf.get(id)!, clipped)) {
+        const kept = keep({ start: s.start, end: s.end, hosts: [id] });
+        if (!kept) continue;
+        offers.push(kept);
+        if (options.firstOnly) break;
       }
       return offers;
     }
@@ -187,7 +201,7 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
           const seen = byStart.get(s.start);
           if (seen === null) continue; // refused by the filters already
           if (seen) seen.hosts.push(id);
-          else byStart.set(s.start, keep({ ...s, hosts: [id] }));
+          else byStart.set(s.start, keep({ start: s.start, end: s.end, hosts: [id] }));
         }
       }
       // Any host's offer is an offer of the whole: the first one found answers "is there a slot".
