@@ -1,6 +1,6 @@
-// Writing instants and day lists: InstantFormatter (and formatInstant, which uses it) against
-// Temporal, and the day-list JSON written straight to text against the same answer built as
-// objects and serialized by JSON.stringify.
+// Writing instants and answers: InstantFormatter (and formatInstant, which uses it) against
+// Temporal; JsonBytes and the day-list JSON written straight to bytes against JSON.stringify
+// of the same values built as objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -9,6 +9,7 @@ import { splitByDays } from '../../src/domain/availability';
 import { InstantFormatter, addDays, formatInstant, parseInstant } from '../../src/domain/calendar';
 import { normalize, type Interval } from '../../src/domain/intervals';
 import { daysJson } from '../../src/features/availability/days-json';
+import { JsonBytes } from '../../src/http/json-text';
 
 const ZONES = [
   'UTC', 'Etc/UTC', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/New_York', 'Europe/Berlin', 'Pacific/Apia',
@@ -85,5 +86,24 @@ test('daysJson writes what JSON.stringify writes of the same days built as objec
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+test('JsonBytes: grows as needed and writes what JSON.stringify writes', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...ZONES),
+      fc.array(fc.integer({ min: MIN, max: MAX }), { maxLength: 200 }),
+      fc.string({ unit: 'grapheme', maxLength: 20 }),
+      fc.integer({ min: 1, max: 100 }),
+      (zone, instants, text, initial) => {
+        const f = new InstantFormatter(zone);
+        const out = new JsonBytes(initial).ascii('{"zone":').value(zone).ascii(',"text":').value(text).ascii(',"at":[');
+        instants.forEach((ms, i) => out.ascii(i === 0 ? '"' : ',"').instant(f, ms).ascii('"'));
+        const written = out.ascii(']}').bytes().toString('utf8');
+        assert.equal(written, JSON.stringify({ zone, text, at: instants.map((ms) => formatInstant(ms, zone)) }));
+      },
+    ),
+    { numRuns: 200 },
   );
 });

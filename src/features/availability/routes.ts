@@ -1,20 +1,15 @@
 // Availability over HTTP: your free time and anyone's, the overlap of several users, and
 // date-level editing (/me/availability/dates, /intervals, /blocks).
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context';
 import { principalOf } from '../../http/auth';
+import { sendJsonBytes } from '../../http/json-text';
 import { problems } from '../../http/schemas';
 import type { TypedApp } from '../../http/typed-app';
 import { addInterval, blockRange, setDates } from './editing';
 import { DatesBodySchema, DatesReply, DaysReply, OverlapQuery, RangeBodySchema, WindowQuery } from './schemas';
 import { overlap, showAvailability } from './service';
 import { MAX_WINDOW_DAYS } from './window';
-
-/** Day lists are written as JSON text by daysJson (to the DaysReply schema), not by the serializer. */
-function sendDays(reply: FastifyReply, json: Buffer) {
-  return reply.type('application/json; charset=utf-8').send(json);
-}
 
 const windowNote = `from/to are inclusive dates in \`timezone\` (default: your own); at most ${MAX_WINDOW_DAYS} days; a range wholly in the past is a 400. Instants are written in that zone's offset.`;
 
@@ -31,7 +26,7 @@ export function availabilityRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 200: DaysReply, ...problems(400, 401) },
       },
     },
-    async (request, reply) => sendDays(reply, await showAvailability(ctx, principalOf(request), null, request.query)),
+    async (request, reply) => sendJsonBytes(reply, await showAvailability(ctx, principalOf(request), null, request.query)),
   );
   app.get(
     '/api/v1/users/:username/availability',
@@ -45,7 +40,7 @@ export function availabilityRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 200: DaysReply, ...problems(400, 401, 404) },
       },
     },
-    async (request, reply) => sendDays(reply, await showAvailability(ctx, principalOf(request), request.params.username, request.query)),
+    async (request, reply) => sendJsonBytes(reply, await showAvailability(ctx, principalOf(request), request.params.username, request.query)),
   );
   app.get(
     '/api/v1/availability/overlap',
@@ -58,7 +53,7 @@ export function availabilityRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 200: DaysReply, ...problems(400, 401, 404) },
       },
     },
-    async (request, reply) => sendDays(reply, await overlap(ctx, principalOf(request), request.query)),
+    async (request, reply) => sendJsonBytes(reply, await overlap(ctx, principalOf(request), request.query)),
   );
   app.put(
     '/api/v1/me/availability/dates',

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context';
 import { IDEMPOTENCY_DESCRIPTION, idempotencyKeyOf, idempotent, sendAnswer } from '../../http/idempotency';
+import { sendJsonBytes } from '../../http/json-text';
 import { problems } from '../../http/schemas';
 import type { TypedApp } from '../../http/typed-app';
 import * as link from './public';
@@ -77,7 +78,7 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 200: SlotsReply, ...problems(400, 404, 410) },
       },
     },
-    async (request) => link.slotList(ctx, request.params.username, request.params.slug, request.query),
+    async (request, reply) => sendJsonBytes(reply, await link.slotList(ctx, request.params.username, request.params.slug, request.query)),
   );
 
   app.post(

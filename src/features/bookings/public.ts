@@ -1,7 +1,8 @@
 // The public booking link (/{username}/{slug}): what is booked, the month view, the slots of
 // some days, booking; and the invitee's self-service by private token. No account needed.
 import type { AppContext } from '../../context';
-import { addDays, dayWindow, daysBetween, formatInstant, isDate, isTimeZone, parseInstant } from '../../domain/calendar';
+import { addDays, dayWindow, daysBetween, InstantFormatter, isDate, isTimeZone, parseInstant } from '../../domain/calendar';
+import { JsonBytes } from '../../http/json-text';
 import { invalidField, notFound, validationError, type FieldError } from '../../http/errors';
 import * as eventTypes from '../event-types/repository';
 import type { EventTypeRow } from '../event-types/repository';
@@ -108,15 +109,24 @@ export async function slotList(ctx: AppContext, username: string, slug: string, 
       );
     }
   }
-  return {
-    timezone,
-    duration,
-    slots: offers.map((o) => ({
-      start: formatInstant(o.start, timezone),
-      end: formatInstant(o.end, timezone),
-      ...(o.seatsLeft !== undefined ? { seats_left: o.seatsLeft } : {}),
-    })),
-  };
+  return slotsJson(timezone, duration, offers);
+}
+
+/**
+ * The SlotsReply answer ({timezone, duration, slots:[{start, end, seats_left?}]}) written
+ * straight to JSON bytes (up to 5,000 slots; see http/json-text.ts for why).
+ */
+function slotsJson(timezone: string, duration: number, offers: readonly Offer[]): Buffer {
+  const f = new InstantFormatter(timezone);
+  const out = new JsonBytes(64 + offers.length * 80);
+  out.ascii('{"timezone":').value(timezone).ascii(',"duration":').value(duration).ascii(',"slots":[');
+  for (let i = 0; i < offers.length; i++) {
+    const o = offers[i]!;
+    out.ascii(i === 0 ? '{"start":"' : ',{"start":"').instant(f, o.start).ascii('","end":"').instant(f, o.end);
+    if (o.seatsLeft === undefined) out.ascii('"}');
+    else out.ascii('","seats_left":').value(o.seatsLeft).ascii('}');
+  }
+  return out.ascii(']}').bytes();
 }
 
 /** Checks answers against the event type's questions: required ones present, types right, no strangers. */
