@@ -11,7 +11,7 @@ import { isPlainRead, ReadCache } from './read-cache';
 
 /** Opens the embedded database; `dataDir` undefined means in memory (tests). */
 export async function openEmbedded(dataDir?: string): Promise<Database> {
-  const release = dataDir ? lockDataDir(dataDir) : () => {};
+  const release = dataDir ? await lockDataDir(dataDir) : () => {};
   let pg: PGlite;
   try {
     pg = await PGlite.create(dataDir ? path.join(dataDir, 'pglite') : undefined, { extensions: { btree_gist } });
