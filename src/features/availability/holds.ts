@@ -2,6 +2,7 @@
 // guarantees that two holds of one user never overlap. Every writer goes through here.
 import type { Queryable } from '../../db';
 import { derivedFrom, hotRead, sqlState, SqlState } from '../../db/database';
+import { epochMs, msRange } from '../../db/sql';
 import type { Interval } from '../../domain/intervals';
 
 export type HoldSource = 'booking' | 'meeting';
@@ -24,6 +25,19 @@ export class HoldConflictError extends Error {
   }
 }
 
+// Hot reads: built once, so the read cache's key is the same string every time.
+const HOLDS_OVERLAPPING = `SELECT json_agg(json_build_array(id, user_id, source, source_id, capacity, seats_taken,
+                                      ${epochMs('lower(during)')}, ${epochMs('upper(during)')})
+                     ORDER BY lower(during)) AS holds
+       FROM holds
+      WHERE user_id = ANY($1::uuid[]) AND during && ${msRange('$2', '$3')}`;
+const BUSY_BY_USER = `SELECT user_id,
+            array_agg(${epochMs('lower(during)')} ORDER BY lower(during)) AS starts,
+            array_agg(${epochMs('upper(during)')} ORDER BY lower(during)) AS ends
+       FROM holds
+      WHERE user_id = ANY($1::uuid[]) AND during && ${msRange('$2', '$3')}
+      GROUP BY user_id`;
+
 /**
  * Holds of these users overlapping the window, soonest first. One aggregated row (the
  * embedded store pays per returned row) read through the store's read cache when not in a
@@ -33,11 +47,7 @@ export async function holdsOverlapping(q: Queryable, userIds: readonly string[],
   if (userIds.length === 0) return [];
   const [row] = await hotRead<{ holds: [string, string, string, string | null, number, number, number, number][] | null }>(
     q,
-    `SELECT json_agg(json_build_array(id, user_id, source, source_id, capacity, seats_taken,
-                                      date_part('epoch', lower(during)) * 1000, date_part('epoch', upper(during)) * 1000)
-                     ORDER BY lower(during)) AS holds
-       FROM holds
-      WHERE user_id = ANY($1::uuid[]) AND during && tstzrange(to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), '[)')`,
+    HOLDS_OVERLAPPING,
     [userIds, window.start, window.end],
   );
   return (row?.holds ?? []).map(([id, user_id, source, source_id, capacity, seats_taken, start, end]) => ({
@@ -66,12 +76,7 @@ export async function busyByUser(
   if (userIds.length === 0) return new Map();
   const rows = await hotRead<{ user_id: string; starts: number[]; ends: number[] }>(
     q,
-    `SELECT user_id,
-            array_agg((extract(epoch FROM lower(during)) * 1000)::float8 ORDER BY lower(during)) AS starts,
-            array_agg((extract(epoch FROM upper(during)) * 1000)::float8 ORDER BY lower(during)) AS ends
-       FROM holds
-      WHERE user_id = ANY($1::uuid[]) AND during && tstzrange(to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), '[)')
-      GROUP BY user_id`,
+    BUSY_BY_USER,
     [userIds, window.start, window.end],
   );
   return derivedFrom(rows, () => {
@@ -100,7 +105,7 @@ export async function insertHold(
   try {
     const [row] = await tx.query<{ id: string }>(
       `INSERT INTO holds (user_id, during, source, source_id, capacity, seats_taken)
-       VALUES ($1, tstzrange(to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), '[)'), $4, $5, $6, $7)
+       VALUES ($1, ${msRange('$2', '$3')}, $4, $5, $6, $7)
        RETURNING id`,
       [
         hold.userId,

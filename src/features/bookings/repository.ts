@@ -1,6 +1,7 @@
 // SQL for bookings, their hosts (with the hold each one owns) and the shared holds of group slots.
 import type { Queryable } from '../../db';
 import { hotRead } from '../../db/database';
+import { epochMs, fromEpochMs } from '../../db/sql';
 import type { Interval } from '../../domain/intervals';
 
 export interface BookingRow {
@@ -30,8 +31,8 @@ export interface BookingRow {
   hosts: { user_id: string; username: string; hold_id: string | null }[];
 }
 
-const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
-const ts = (param: string) => `to_timestamp(${param}::float8 / 1000.0)`;
+const ms = epochMs;
+const ts = fromEpochMs;
 
 const SELECT = `
 SELECT b.id, b.event_type_id, e.slug AS event_type_slug, b.owner_id, o.username AS owner_username, o.name AS owner_name, o.email AS owner_email, b.title, b.status,

@@ -1,6 +1,7 @@
 // SQL for meetings, their occurrences and participants. Instants travel as epoch milliseconds.
 // The held time itself is in `holds` (features/availability/holds.ts), keyed by occurrence id.
 import type { Queryable } from '../../db';
+import { epochMs, fromEpochMs } from '../../db/sql';
 
 export type MeetingStatus = 'confirmed' | 'cancelled';
 export type ParticipantStatus = 'accepted' | 'declined' | 'invited';
@@ -38,8 +39,8 @@ export interface ParticipantRow {
   status: ParticipantStatus;
 }
 
-const ms = (column: string, as: string) => `(extract(epoch FROM ${column}) * 1000)::float8 AS "${as}"`;
-const ts = (param: number) => `to_timestamp($${param} / 1000.0)`;
+const ms = (column: string, as: string) => `${epochMs(column)} AS "${as}"`;
+const ts = (param: number) => fromEpochMs(`$${param}`);
 
 const MEETING_COLUMNS = `m.id, m.organizer_id, m.title, m.description, m.timezone, m.recurrence,
   ${ms('m.start_at', 'start')}, ${ms('m.end_at', 'end')}, m.status, m.sequence, m.created_at, m.updated_at`;
@@ -95,7 +96,7 @@ export async function insertOccurrences(
 ): Promise<OccurrenceRow[]> {
   return q.query<OccurrenceRow>(
     `INSERT INTO meeting_occurrences AS o (meeting_id, number, start_at, end_at, status)
-     SELECT $1, n, to_timestamp(s / 1000.0), to_timestamp(e / 1000.0), 'confirmed'
+     SELECT $1, n, ${fromEpochMs('s')}, ${fromEpochMs('e')}, 'confirmed'
        FROM unnest($2::int[], $3::float8[], $4::float8[]) AS t(n, s, e)
      RETURNING ${OCCURRENCE_COLUMNS}`,
     [meetingId, occurrences.map((o) => o.number), occurrences.map((o) => o.start), occurrences.map((o) => o.end)],
