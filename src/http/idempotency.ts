@@ -5,7 +5,10 @@
 // "Still runs" is a lease: a claim whose answer was never stored (its process died, or storing
 // failed) may be taken over by a retry with the same body once IDEMPOTENCY_LEASE_MS has passed,
 // so a key is never stuck for its whole 24 hours.
-import { createHash } from 'node:crypto';
+// At rest the key is a hash and the answer is sealed under a key derived from the
+// Idempotency-Key (answers can hold secrets such as an invitee's links): the database alone
+// does not give them away.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context';
 import { AppError, invalidField, toProblem } from './errors';
@@ -39,13 +42,37 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** What the key is stored as: a hash, so that the row does not carry what unseals its answer. */
+export function storedKeyOf(scope: string, key: string): string {
+  return createHash('sha256').update(`idempotency-key\n${scope}\n${key}`).digest('hex');
+}
+
+function sealingKey(scope: string, key: string): Buffer {
+  return createHash('sha256').update(`idempotent-answer\n${scope}\n${key}`).digest();
+}
+
+/** base64(iv ‖ tag ‖ AES-256-GCM(JSON of the answer body)). */
+function seal(body: unknown, secret: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', secret, iv);
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64');
+}
+
+function unseal(text: string, secret: Buffer): unknown {
+  const bytes = Buffer.from(text, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', secret, bytes.subarray(0, 12));
+  decipher.setAuthTag(bytes.subarray(12, 28));
+  return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8'));
+}
+
 export interface Answer {
   status: number;
   body: unknown;
 }
 
 /** A claim is known by its created_at: only the request holding it may store or free it. */
-type Claim = { claimed: true; at: Date } | { claimed: false; row: { request_hash: string; status: number | null; body: unknown } | undefined };
+type Claim = { claimed: true; at: Date } | { claimed: false; row: { request_hash: string; status: number | null; sealed_answer: string | null } | undefined };
 
 /**
  * Claims the key: a new one, an expired one, or (same body only) one whose claim has no answer
@@ -56,7 +83,7 @@ async function claim(ctx: AppContext, scope: string, key: string, hash: string):
   const rows = await ctx.db.query(
     `INSERT INTO idempotency_keys (scope, key, request_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (scope, key) DO UPDATE
-       SET request_hash = EXCLUDED.request_hash, status = NULL, body = NULL,
+       SET request_hash = EXCLUDED.request_hash, status = NULL, sealed_answer = NULL,
            created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
        WHERE idempotency_keys.expires_at <= EXCLUDED.created_at
           OR (idempotency_keys.status IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
@@ -65,8 +92,8 @@ async function claim(ctx: AppContext, scope: string, key: string, hash: string):
     [scope, key, hash, at, new Date(at.getTime() + IDEMPOTENCY_TTL_MS), new Date(at.getTime() - IDEMPOTENCY_LEASE_MS)],
   );
   if (rows.length > 0) return { claimed: true, at };
-  const [row] = await ctx.db.query<{ request_hash: string; status: number | null; body: unknown }>(
-    'SELECT request_hash, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2',
+  const [row] = await ctx.db.query<{ request_hash: string; status: number | null; sealed_answer: string | null }>(
+    'SELECT request_hash, status, sealed_answer FROM idempotency_keys WHERE scope = $1 AND key = $2',
     [scope, key],
   );
   return { claimed: false, row };
@@ -86,10 +113,11 @@ export async function idempotent(
   if (key === undefined) return { ...(await run()), replayed: false };
   if (!KEY_PATTERN.test(key)) throw invalidField('Idempotency-Key', 'must be 1-200 visible ASCII characters');
   const hash = requestHash(options.payload);
+  const stored = storedKeyOf(scope, key);
 
-  let outcome = await claim(ctx, scope, key, hash);
+  let outcome = await claim(ctx, scope, stored, hash);
   // The first holder may have failed and freed the key between our two statements.
-  if (!outcome.claimed && outcome.row === undefined) outcome = await claim(ctx, scope, key, hash);
+  if (!outcome.claimed && outcome.row === undefined) outcome = await claim(ctx, scope, stored, hash);
   if (!outcome.claimed) {
     const row = outcome.row;
     if (row === undefined || row.status === null) {
@@ -97,11 +125,11 @@ export async function idempotent(
       throw new AppError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
     }
     if (row.request_hash !== hash) throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
-    return { status: row.status, body: row.body, replayed: true };
+    return { status: row.status, body: unseal(row.sealed_answer!, sealingKey(scope, key)), replayed: true };
   }
 
   // Only our own claim: after a takeover, the key is the new holder's.
-  const mine = [scope, key, outcome.at] as const;
+  const mine = [scope, stored, outcome.at] as const;
   const release = () =>
     ctx.db.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at = $3 AND status IS NULL', [...mine]).catch(() => {});
   let answer: Answer;
@@ -116,10 +144,10 @@ export async function idempotent(
     }
   }
   try {
-    await ctx.db.query('UPDATE idempotency_keys SET status = $4, body = $5 WHERE scope = $1 AND key = $2 AND created_at = $3', [
+    await ctx.db.query('UPDATE idempotency_keys SET status = $4, sealed_answer = $5 WHERE scope = $1 AND key = $2 AND created_at = $3', [
       ...mine,
       answer.status,
-      JSON.stringify(answer.body),
+      seal(answer.body, sealingKey(scope, key)),
     ]);
   } catch {
     // The work is done and its answer goes out; only the replay is lost. Free the key rather

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call, isProblem, startApp, STORES, type TestApp } from '../helpers/app';
-import { requestHash } from '../../src/http/idempotency';
+import { requestHash, storedKeyOf } from '../../src/http/idempotency';
 import { book, createEventType, invitee, newHost, type Host } from './booking-helpers';
 
 for (const store of STORES) {
@@ -218,6 +218,21 @@ for (const store of STORES) {
         assert.equal(list.body.data.length, 1);
       });
 
+      it('at rest, neither the key nor the answer (with the invitee links) can be read from the database', async () => {
+        const key = 'k-at-rest-3f9a';
+        const first = await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T11:00:00+01:00'), headers: { 'idempotency-key': key } });
+        assert.equal(first.status, 201, first.text);
+        const secret = new URL(first.body.cancel_url).pathname.split('/').find((part: string) => part.length >= 20);
+        assert.ok(secret, `a token in ${first.body.cancel_url}`);
+        const rows = await t.store.db.query<Record<string, unknown>>('SELECT * FROM idempotency_keys');
+        const dump = JSON.stringify(rows);
+        assert.ok(!dump.includes(key), 'the key is stored hashed');
+        assert.ok(!dump.includes(secret!), 'the token is not stored in clear');
+        assert.ok(!dump.includes(first.body.id), 'nor anything else of the answer');
+        const replay = await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T11:00:00+01:00'), headers: { 'idempotency-key': key } });
+        assert.deepEqual(replay.body, first.body, 'the key unseals it');
+      });
+
       it('the same key with another body is refused with 422', async () => {
         const headers = { 'idempotency-key': 'k-other' };
         assert.equal((await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T10:00:00+01:00'), headers })).status, 201);
@@ -264,7 +279,7 @@ for (const store of STORES) {
         const claim = (key: string, payload: unknown) =>
           t.store.db.query(
             'INSERT INTO idempotency_keys (scope, key, request_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-            [scope, key, requestHash(payload), new Date('2026-03-02T06:00:00Z'), new Date('2026-03-03T06:00:00Z')],
+            [scope, storedKeyOf(scope, key), requestHash(payload), new Date('2026-03-02T06:00:00Z'), new Date('2026-03-03T06:00:00Z')],
           );
         // What a process that died after claiming the key leaves behind.
         await claim('k-stale', slot);
