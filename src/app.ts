@@ -24,6 +24,8 @@ import { scheduleRoutes } from './features/schedules/routes';
 import { availabilityRoutes } from './features/availability/routes';
 import { meetingRoutes } from './features/meetings/routes';
 import { webRoutes } from './features/web/routes';
+import { webhookRoutes } from './features/webhooks/routes';
+import { WebhookDispatcher } from './features/webhooks/dispatcher';
 
 export interface BuildOptions {
   config: AppConfig;
@@ -34,6 +36,8 @@ export interface BuildOptions {
   logger?: false;
   /** Where the JSON logs go (default: standard output). */
   logStream?: NodeJS.WritableStream;
+  /** false: do not send webhook deliveries from this app (tests that drive the dispatcher themselves). */
+  webhookDispatcher?: false;
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
@@ -109,8 +113,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   availabilityRoutes(app, ctx);
   meetingRoutes(app, ctx);
   webRoutes(app, ctx);
+  webhookRoutes(app, ctx);
 
+  // Every process delivers webhooks from the shared queue (none when the caller runs it itself).
+  const dispatcher = new WebhookDispatcher(ctx, app.log);
+  if (options.webhookDispatcher !== false) app.addHook('onReady', async () => dispatcher.start());
   app.addHook('onClose', async () => {
+    await dispatcher.stop();
     await db.close();
   });
   return app;

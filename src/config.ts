@@ -24,6 +24,8 @@ export interface AppConfig {
   sessionTtlSeconds: number;
   /** Whether Fastify trusts X-Forwarded-For (behind a proxy). */
   trustProxy: boolean;
+  /** Delay before a failed webhook delivery's first retry, in seconds (each later one waits 3× longer). */
+  webhookRetrySeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -95,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1, 86_400),
     sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
+    webhookRetrySeconds: integer(env, 'WEBHOOK_RETRY_SECONDS', 30, 1, 3600),
   };
 }

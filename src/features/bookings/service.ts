@@ -13,6 +13,7 @@ import * as eventTypes from '../event-types/repository';
 import type { EventTypeRow } from '../event-types/repository';
 import { offerAt, type Offer } from './offer';
 import * as repo from './repository';
+import { bookingEvent } from '../webhooks/events';
 import type { BookingRow } from './repository';
 import { hashToken, newInviteeToken } from './views';
 
@@ -149,6 +150,7 @@ export async function bookSlot(ctx: AppContext, et: EventTypeRow, input: Booking
       for (const h of await holdTime(tx, et, offer, bookingId, new Date(now))) {
         await repo.addBookingHost(tx, bookingId, h.userId, h.holdId);
       }
+      await bookingEvent(ctx, tx, 'booking.created', bookingId);
       return bookingId;
     });
   } catch (error) {
@@ -170,6 +172,7 @@ export async function unsafeCancelBooking(
     if (current.status === 'cancelled') throw new AppError('conflict', 'The booking is already cancelled');
     for (const h of current.hosts) if (h.hold_id) await releaseSeat(tx, h.hold_id);
     await repo.markCancelled(tx, id, by, reason, new Date(ctx.now()));
+    await bookingEvent(ctx, tx, 'booking.cancelled', id);
   });
   return (await repo.findBooking(ctx.db, id))!;
 }
@@ -211,6 +214,7 @@ export async function unsafeRescheduleBooking(ctx: AppContext, id: string, start
       await repo.removeBookingHosts(tx, id);
       for (const h of await holdTime(tx, et, moved, id, new Date(now))) await repo.addBookingHost(tx, id, h.userId, h.holdId);
       await repo.moveBooking(tx, id, moved, new Date(now));
+      await bookingEvent(ctx, tx, 'booking.rescheduled', id, { start: current.start, end: current.end });
     });
   } catch (error) {
     throw raceLost(error) ?? error;

@@ -13,6 +13,7 @@ import * as repo from './repository';
 import type { OccurrencePatch } from './schemas';
 import { loadVisible, meetingView, requireConfirmed, requireOrganizer, type LoadedMeeting } from './views';
 import { askedTimeZone } from '../../http/time-zone-param';
+import { meetingEvent } from '../webhooks/events';
 
 export type Scope = 'this' | 'following';
 
@@ -77,6 +78,7 @@ export async function changeOccurrence(
     }
     const lost = await holdTime(tx, attendees, slots);
     if (lost.length) throw meetingConflict(lost, timeZone);
+    await meetingEvent(ctx, tx, 'meeting.updated', id);
   });
   return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }
@@ -94,6 +96,7 @@ export async function cancelOccurrence(ctx: AppContext, principal: Principal, id
       if (!(await repo.updateMeeting(tx, id, loaded.meeting.sequence, change))) throw changedMeanwhile();
       for (const o of targets) await deleteHolds(tx, 'meeting', o.id);
       await repo.setOccurrenceStatus(tx, [...ids], 'cancelled');
+      await meetingEvent(ctx, tx, left ? 'meeting.updated' : 'meeting.cancelled', id);
     });
   }
   return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);

@@ -15,6 +15,7 @@ import * as repo from './repository';
 import type { ListQuery, MeetingBody, MeetingPatch } from './schemas';
 import { loadMeetings, loadVisible, meetingView, requireConfirmed, requireOrganizer } from './views';
 import { askedTimeZone } from '../../http/time-zone-param';
+import { meetingEvent } from '../webhooks/events';
 
 const attendeesOf = (people: readonly Participant[]): Attendee[] =>
   people.filter((p) => p.userId !== null && p.status !== 'declined').map((p) => ({ userId: p.userId!, username: p.username! }));
@@ -56,6 +57,7 @@ export async function createMeeting(ctx: AppContext, principal: Principal, input
     await repo.insertParticipants(tx, meetingId, people);
     const lost = await holdTime(tx, attendees, stored);
     if (lost.length) throw meetingConflict(lost, timeZone);
+    await meetingEvent(ctx, tx, 'meeting.created', meetingId);
     return meetingId;
   });
   return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
@@ -157,6 +159,7 @@ export async function changeMeeting(
       lost = await holdTime(tx, checked, slots);
     }
     if (lost.length) throw meetingConflict(lost, timeZone);
+    await meetingEvent(ctx, tx, 'meeting.updated', id);
   });
   return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }
@@ -177,6 +180,7 @@ export async function cancelMeeting(ctx: AppContext, principal: Principal, id: s
       if (!(await repo.updateMeeting(tx, id, loaded.meeting.sequence, { status: 'cancelled' }))) throw changedMeanwhile();
       for (const o of loaded.occurrences) await deleteHolds(tx, 'meeting', o.id);
       await repo.setOccurrenceStatus(tx, loaded.occurrences.map((o) => o.id), 'cancelled');
+      await meetingEvent(ctx, tx, 'meeting.cancelled', id);
     });
   }
   return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
@@ -198,6 +202,7 @@ export async function declineMeeting(ctx: AppContext, principal: Principal, id: 
       if (!(await repo.updateMeeting(tx, id, loaded.meeting.sequence, {}))) throw changedMeanwhile();
       await repo.setParticipantStatus(tx, id, principal.userId, 'declined');
       for (const hold of await repo.meetingHoldIds(tx, id, principal.userId)) await deleteHold(tx, hold);
+      await meetingEvent(ctx, tx, 'meeting.updated', id);
     });
   }
   return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);

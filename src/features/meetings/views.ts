@@ -49,7 +49,7 @@ export function requireConfirmed(loaded: LoadedMeeting): void {
  * so participants who are users are named by username, with their address shown only to
  * themselves and to admins; a guest is known only by the address the organiser gave.
  */
-export function meetingView(loaded: LoadedMeeting, timeZone: string, viewer: Principal) {
+export function meetingView(loaded: LoadedMeeting, timeZone: string, viewer: Pick<Principal, 'userId' | 'isAdmin'>) {
   const { meeting, participants, occurrences } = loaded;
   const at = (ms: number) => formatInstant(ms, timeZone);
   const organizer = participants.find((p) => p.user_id === meeting.organizer_id);
