@@ -7,15 +7,22 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/**
+ * A port free right now, for a server process to listen on. Chosen outside Linux's ephemeral
+ * range (32768-60999), which the OS hands to every `listen(0)` and outgoing connection of
+ * the other tests running meanwhile: a port from there could be taken again before the
+ * server binds it (a receiver answered a server's readiness check that way).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-    server.on('error', reject);
-  });
+    if (free) return port;
+  }
 }
 
 export interface ServerProcess {
@@ -48,7 +55,8 @@ export async function waitReady(server: ServerProcess): Promise<void> {
   while (Date.now() < deadline && !exited) {
     try {
       const res = await fetch(`${server.base}/readyz`);
-      if (res.ok) return;
+      // Ours: a JSON status with a request id (not whatever else may answer on the port).
+      if (res.ok && res.headers.get('x-request-id') && ((await res.json()) as { status?: string }).status === 'ready') return;
     } catch {
       // not listening yet
     }
