@@ -26,6 +26,8 @@ import { meetingRoutes } from './features/meetings/routes';
 import { webRoutes } from './features/web/routes';
 import { webhookRoutes } from './features/webhooks/routes';
 import { WebhookDispatcher } from './features/webhooks/dispatcher';
+import { emailRoutes } from './features/emails/routes';
+import { EmailSender } from './features/emails/sender';
 
 export interface BuildOptions {
   config: AppConfig;
@@ -36,8 +38,8 @@ export interface BuildOptions {
   logger?: false;
   /** Where the JSON logs go (default: standard output). */
   logStream?: NodeJS.WritableStream;
-  /** false: do not send webhook deliveries from this app (tests that drive the dispatcher themselves). */
-  webhookDispatcher?: false;
+  /** false: no background workers (webhook deliveries, e-mail) in this app. */
+  workers?: false;
 }
 
 export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
@@ -114,12 +116,13 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   meetingRoutes(app, ctx);
   webRoutes(app, ctx);
   webhookRoutes(app, ctx);
+  emailRoutes(app, ctx);
 
-  // Every process delivers webhooks from the shared queue (none when the caller runs it itself).
-  const dispatcher = new WebhookDispatcher(ctx, app.log);
-  if (options.webhookDispatcher !== false) app.addHook('onReady', async () => dispatcher.start());
+  // Every process works off the shared queues: webhook deliveries, and e-mail when SMTP is set.
+  const workers = [new WebhookDispatcher(ctx, app.log), ...(config.smtpUrl ? [new EmailSender(ctx, app.log, config.smtpUrl)] : [])];
+  if (options.workers !== false) app.addHook('onReady', async () => workers.forEach((w) => w.start()));
   app.addHook('onClose', async () => {
-    await dispatcher.stop();
+    await Promise.all(workers.map((w) => w.stop()));
     await db.close();
   });
   return app;

@@ -13,6 +13,8 @@ export interface AppConfig {
   publicUrl: string;
   adminUsernames: readonly string[];
   smtpUrl?: string;
+  /** Sender of e-mail. */
+  mailFrom: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
@@ -25,7 +27,7 @@ export interface AppConfig {
   /** Whether Fastify trusts X-Forwarded-For (behind a proxy). */
   trustProxy: boolean;
   /** Delay before a failed webhook delivery's first retry, in seconds (each later one waits 3× longer). */
-  webhookRetrySeconds: number;
+  deliveryRetrySeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl,
     adminUsernames,
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: env.MAIL_FROM || `Slotwise <no-reply@${new URL(publicUrl).hostname}>`,
     logLevel,
     bodyLimit: integer(env, 'BODY_LIMIT', 100 * 1024, 1024, 10 * 1024 * 1024),
     loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1_000_000),
@@ -97,6 +100,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 15 * 60, 1, 86_400),
     sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
-    webhookRetrySeconds: integer(env, 'WEBHOOK_RETRY_SECONDS', 30, 1, 3600),
+    deliveryRetrySeconds: integer(env, 'DELIVERY_RETRY_SECONDS', 30, 1, 3600),
   };
 }

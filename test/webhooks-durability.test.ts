@@ -16,8 +16,8 @@ for (const store of STORES) {
     it('kill -9 after the booking was acknowledged: the delivery is sent by the next process', async () => {
       const db = store === 'postgres' ? await createTestDatabase() : null;
       const env: Record<string, string> = db
-        ? { DATABASE_URL: db.url, WEBHOOK_RETRY_SECONDS: '1' }
-        : { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'slotwise-wh-')), WEBHOOK_RETRY_SECONDS: '1' };
+        ? { DATABASE_URL: db.url, DELIVERY_RETRY_SECONDS: '1' }
+        : { DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'slotwise-wh-')), DELIVERY_RETRY_SECONDS: '1' };
       // The receiver is down at first: the first attempt fails and the delivery waits for its retry.
       const port = await freePort();
       const received: any[] = [];

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { call, isProblem, signUp, startApp, STORES, type TestApp } from '../helpers/app';
-import { MAX_ATTEMPTS, retryDelayMs } from '../../src/features/webhooks/dispatcher';
+import { MAX_ATTEMPTS, retryDelayMs } from '../../src/jobs/retry';
 import { book, createEventType, newHost, type Host } from './booking-helpers';
 
 interface Received {

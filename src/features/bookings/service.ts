@@ -13,7 +13,7 @@ import * as eventTypes from '../event-types/repository';
 import type { EventTypeRow } from '../event-types/repository';
 import { offerAt, type Offer } from './offer';
 import * as repo from './repository';
-import { bookingEvent } from '../webhooks/events';
+import { bookingEvent } from '../notifications/events';
 import type { BookingRow } from './repository';
 import { hashToken, newInviteeToken } from './views';
 
@@ -150,7 +150,7 @@ export async function bookSlot(ctx: AppContext, et: EventTypeRow, input: Booking
       for (const h of await holdTime(tx, et, offer, bookingId, new Date(now))) {
         await repo.addBookingHost(tx, bookingId, h.userId, h.holdId);
       }
-      await bookingEvent(ctx, tx, 'booking.created', bookingId);
+      await bookingEvent(ctx, tx, 'booking.created', bookingId, { inviteeToken: token });
       return bookingId;
     });
   } catch (error) {
@@ -214,7 +214,7 @@ export async function unsafeRescheduleBooking(ctx: AppContext, id: string, start
       await repo.removeBookingHosts(tx, id);
       for (const h of await holdTime(tx, et, moved, id, new Date(now))) await repo.addBookingHost(tx, id, h.userId, h.holdId);
       await repo.moveBooking(tx, id, moved, new Date(now));
-      await bookingEvent(ctx, tx, 'booking.rescheduled', id, { start: current.start, end: current.end });
+      await bookingEvent(ctx, tx, 'booking.rescheduled', id, { previous: { start: current.start, end: current.end } });
     });
   } catch (error) {
     throw raceLost(error) ?? error;

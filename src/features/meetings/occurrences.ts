@@ -13,7 +13,7 @@ import * as repo from './repository';
 import type { OccurrencePatch } from './schemas';
 import { loadVisible, meetingView, requireConfirmed, requireOrganizer, type LoadedMeeting } from './views';
 import { askedTimeZone } from '../../http/time-zone-param';
-import { meetingEvent } from '../webhooks/events';
+import { meetingEvent } from '../notifications/events';
 
 export type Scope = 'this' | 'following';
 

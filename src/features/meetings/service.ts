@@ -15,7 +15,7 @@ import * as repo from './repository';
 import type { ListQuery, MeetingBody, MeetingPatch } from './schemas';
 import { loadMeetings, loadVisible, meetingView, requireConfirmed, requireOrganizer } from './views';
 import { askedTimeZone } from '../../http/time-zone-param';
-import { meetingEvent } from '../webhooks/events';
+import { meetingEvent } from '../notifications/events';
 
 const attendeesOf = (people: readonly Participant[]): Attendee[] =>
   people.filter((p) => p.userId !== null && p.status !== 'declined').map((p) => ({ userId: p.userId!, username: p.username! }));

@@ -6,14 +6,10 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context';
+import { Poller } from '../../jobs/poller';
+import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
 import * as repo from './repository';
 
-export const MAX_ATTEMPTS = 8;
-/** Delay before attempt n+1 after n failed attempts: the first delay (30 s by default), then ×3 each time (90 s, 4.5 min, ... 18 h), at most a day. */
-export function retryDelayMs(failedAttempts: number, firstMs = 30_000): number {
-  return Math.min(24 * 3600_000, firstMs * 3 ** (failedAttempts - 1));
-}
-const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
 const BATCH = 10;
 
@@ -23,48 +19,22 @@ export function signature(secret: string, timestamp: number, body: string): stri
 }
 
 export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly poller: Poller;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly log: FastifyBaseLogger,
-    private readonly pollMs = 250,
-  ) {}
+  ) {
+    this.poller = new Poller('webhook dispatcher', log, () => this.runOnce());
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.poller.start();
   }
 
   /** Stops polling and waits for the attempts in flight to be recorded. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.drain()
-        .catch((error) => this.log.warn({ err: error }, 'webhook dispatcher: could not read the queue'))
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.pollMs);
-        });
-    }, ms);
-    this.timer.unref();
-  }
-
-  /** Delivers batches while deliveries are due. */
-  async drain(): Promise<void> {
-    while (!this.stopped && (await this.runOnce()) > 0) {
-      // next batch
-    }
+  stop(): Promise<void> {
+    return this.poller.stop();
   }
 
   /** One batch: claims what is due and attempts each; answers how many were attempted. */
@@ -117,7 +87,7 @@ export class WebhookDispatcher {
         status: delivered ? 'delivered' : giveUp ? 'failed' : 'pending',
         responseStatus,
         error: error === null ? null : error.slice(0, 500),
-        next: delivered || giveUp ? null : new Date(at + retryDelayMs(d.attempts, this.ctx.config.webhookRetrySeconds * 1000)),
+        next: delivered || giveUp ? null : new Date(at + retryDelayMs(d.attempts, this.ctx.config.deliveryRetrySeconds * 1000)),
         at: new Date(at),
       });
     } catch (e) {

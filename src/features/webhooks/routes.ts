@@ -5,7 +5,7 @@ import { principalOf } from '../../http/auth';
 import { PageQuery, pageOf } from '../../http/pagination';
 import { IdParams, problems } from '../../http/schemas';
 import type { TypedApp } from '../../http/typed-app';
-import { EVENTS } from './events';
+import { EVENTS } from '../notifications/events';
 import { DeliveryParams, DeliverySchema, WebhookBody, WebhookPatch, WebhookSchema } from './schemas';
 import * as webhooks from './service';
 

@@ -1,7 +1,7 @@
 // Request and response shapes of webhooks and their deliveries.
 import { Type, type Static } from 'typebox';
 import { Uuid } from '../../http/schemas';
-import { SUBSCRIBABLE } from './events';
+import { SUBSCRIBABLE } from '../notifications/events';
 
 const Url = Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) URL the deliveries are POSTed to', examples: ['https://example.com/hooks/slotwise'] });
 const Events = Type.Array(Type.Union(SUBSCRIBABLE.map((e) => Type.Literal(e))), {

@@ -1,0 +1,101 @@
+// The e-mail outbox: messages queued with the change they tell of, then sent or kept.
+import type { Queryable } from '../../db';
+
+export type EmailStatus = 'pending' | 'sent' | 'failed' | 'kept';
+
+export interface EmailRow {
+  id: string;
+  seq: string;
+  booking_id: string | null;
+  event: string;
+  to_address: string;
+  subject: string;
+  text_body: string | null;
+  ics: string | null;
+  ics_method: string | null;
+  status: EmailStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+const COLUMNS =
+  'id, seq, booking_id, event, to_address, subject, text_body, ics, ics_method, status, attempts, next_attempt_at, last_error, created_at, sent_at';
+
+export interface NewEmail {
+  id: string;
+  bookingId: string | null;
+  event: string;
+  to: string;
+  subject: string;
+  text: string;
+  ics: string | null;
+  icsMethod: string | null;
+  status: 'pending' | 'kept';
+  at: Date;
+}
+
+export async function insertEmail(q: Queryable, e: NewEmail): Promise<void> {
+  await q.query(
+    `INSERT INTO emails (id, booking_id, event, to_address, subject, text_body, ics, ics_method, status, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+    [e.id, e.bookingId, e.event, e.to, e.subject, e.text, e.ics, e.icsMethod, e.status, e.at],
+  );
+}
+
+/** Whether any e-mail is due (a plain read: polling must not count as a write). */
+export async function anyDue(q: Queryable, now: Date): Promise<boolean> {
+  const [row] = await q.query<{ due: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM emails WHERE status = 'pending' AND next_attempt_at <= $1) AS due`,
+    [now],
+  );
+  return row?.due === true;
+}
+
+/** Claims up to `limit` due e-mails for one attempt each, leased until `leaseUntil` (see webhooks' claimDue). */
+export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<EmailRow[]> {
+  const rows = await q.query<EmailRow>(
+    `WITH due AS (
+       SELECT id FROM emails
+        WHERE status = 'pending' AND next_attempt_at <= $1
+        ORDER BY next_attempt_at, seq LIMIT $3
+        FOR UPDATE SKIP LOCKED
+     )
+     UPDATE emails e SET attempts = e.attempts + 1, next_attempt_at = $2
+       FROM due WHERE e.id = due.id
+      RETURNING ${COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}`,
+    [now, leaseUntil, limit],
+  );
+  return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+}
+
+/**
+ * Records an attempt's outcome unless the lease was lost meanwhile. Once sent, the body and
+ * the calendar file are dropped: the invitee's copy holds their private links.
+ */
+export async function recordAttempt(
+  q: Queryable,
+  e: { id: string; attempts: number; sent: boolean; failed: boolean; error: string | null; next: Date | null; at: Date },
+): Promise<void> {
+  await q.query(
+    `UPDATE emails
+        SET status = CASE WHEN $3 THEN 'sent' WHEN $4 THEN 'failed' ELSE 'pending' END,
+            last_error = $5,
+            next_attempt_at = COALESCE($6, next_attempt_at),
+            sent_at = CASE WHEN $3 THEN $7::timestamptz ELSE sent_at END,
+            text_body = CASE WHEN $3 THEN NULL ELSE text_body END,
+            ics = CASE WHEN $3 THEN NULL ELSE ics END
+      WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
+    [e.id, e.attempts, e.sent, e.failed, e.error, e.next, e.at],
+  );
+}
+
+/** The outbox, newest first (for operators). */
+export async function listEmails(q: Queryable, before: number | undefined, limit: number): Promise<EmailRow[]> {
+  return q.query<EmailRow>(
+    `SELECT ${COLUMNS} FROM emails WHERE ($1::bigint IS NULL OR seq < $1::bigint) ORDER BY seq DESC LIMIT $2`,
+    [before ?? null, limit + 1],
+  );
+}
