@@ -19,15 +19,28 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 /**
  * What a cursor part may be, checked exactly as the API writes it, so nothing a client
  * crafts reaches SQL as a value the database would reject: 'instant' is an epoch-ms number
- * within ±100,000,000 days, 'timestamp' PostgreSQL's text form of a timestamptz, 'uuid' a UUID.
+ * within ±100,000,000 days, 'sequence' a row number (a safe integer >= 0, as bigint takes it),
+ * 'timestamp' PostgreSQL's text form of a real timestamptz, 'uuid' a UUID.
  */
-export type CursorPart = 'string' | 'number' | 'instant' | 'timestamp' | 'uuid';
+export type CursorPart = 'string' | 'number' | 'sequence' | 'instant' | 'timestamp' | 'uuid';
+
+/** PostgreSQL's text form of a timestamptz whose fields are a real date and time (year 1 to 9999). */
+function isTimestampText(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([+-])(\d{2})(?::(\d{2}))?$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, se, oh, om] = [m[1], m[2], m[3], m[4], m[5], m[6], m[9], m[10] ?? '0'].map(Number) as number[];
+  const date = new Date(Date.UTC(2000, mo! - 1, d!));
+  date.setUTCFullYear(y!);
+  return y! >= 1 && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d! && h! <= 23 && mi! <= 59 && se! <= 59 && oh! <= 15 && om! <= 59;
+}
 
 const PART_CHECKS: Record<CursorPart, (v: unknown) => boolean> = {
   string: (v) => typeof v === 'string' && v.length <= 200,
   number: (v) => typeof v === 'number' && Number.isFinite(v),
+  sequence: (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0,
   instant: (v) => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 8.64e15,
-  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(v),
+  timestamp: isTimestampText,
   uuid: (v) => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
 };
 

@@ -118,6 +118,16 @@ for (const store of STORES) {
         assert.ok(res.body.errors.some((e: any) => e.field.startsWith(field)), JSON.stringify(res.body.errors));
       }
 
+      // Cursors a client crafts: a 400, never a 500 (a bigint and a timestamptz the database would refuse).
+      const crafted = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+      for (const cursor of [crafted([1.5]), crafted([1e19]), crafted([-1])]) {
+        assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/webhooks/${id}/deliveries?cursor=${cursor}`, { token: host.token }), 400));
+      }
+      for (const cursor of [crafted(['2024-13-45 99:99:99+00', id]), crafted(['0000-01-01 00:00:00+00', id])]) {
+        assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/webhooks?cursor=${cursor}`, { token: host.token }), 400));
+        assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/schedules?cursor=${cursor}`, { token: host.token }), 400));
+      }
+
       const other = await signUp(t.app);
       assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/webhooks/${id}`, { token: other.token }), 404));
       assert.ok(isProblem(await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: other.token }), 404));

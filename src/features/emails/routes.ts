@@ -61,7 +61,7 @@ export function emailRoutes(app: TypedApp, ctx: AppContext): void {
       const principal = principalOf(request);
       if (!principal.isAdmin) throw new AppError('forbidden', 'Only administrators (ADMIN_USERNAMES) read the e-mail outbox');
       const limit = request.query.limit ?? 20;
-      const before = request.query.cursor ? (decodeCursor(request.query.cursor, ['number']) as [number])[0] : undefined;
+      const before = request.query.cursor ? (decodeCursor(request.query.cursor, ['sequence']) as [number])[0] : undefined;
       const rows = await repo.listEmails(ctx.db, before, limit);
       return paginate(rows, limit, (r) => [Number(r.seq)], view);
     },

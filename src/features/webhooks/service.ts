@@ -106,7 +106,7 @@ export async function deleteWebhook(ctx: AppContext, principal: Principal, id: s
 export async function listDeliveries(ctx: AppContext, principal: Principal, id: string, query: { limit?: number; cursor?: string }) {
   await ownWebhook(ctx, principal, id);
   const limit = query.limit ?? 20;
-  const before = query.cursor ? (decodeCursor(query.cursor, ['number']) as [number])[0] : undefined;
+  const before = query.cursor ? (decodeCursor(query.cursor, ['sequence']) as [number])[0] : undefined;
   const rows = await repo.listDeliveries(ctx.db, id, before, limit);
   return paginate(rows, limit, (r) => [Number(r.seq)], deliveryView);
 }
