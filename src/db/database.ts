@@ -16,6 +16,12 @@ export interface Database extends Queryable {
    * between callers: treat them as read-only.
    */
   cachedQuery<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * A write to the outbound queues (webhook deliveries, e-mail) that no cached read depends
+   * on: unlike query(), it does not empty the read caches (nor, on PostgreSQL, every process's).
+   * For any other table this would serve stale reads; use query().
+   */
+  queueQuery<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs fn inside one transaction on one connection; commits if it resolves, rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs fn on one dedicated connection outside any transaction (migrations, advisory locks). */
@@ -65,4 +71,9 @@ export function derivedFrom<R, T>(rows: readonly R[], fn: (rows: readonly R[]) =
   const value = fn(rows);
   derived.set(rows, value);
   return value;
+}
+
+/** The queue writes of a store as a Queryable, for repositories of the outbound queues. */
+export function queueWriter(db: Database): Queryable {
+  return { query: (sql, params) => db.queueQuery(sql, params) };
 }

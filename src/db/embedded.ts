@@ -41,6 +41,7 @@ export async function openEmbedded(dataDir?: string): Promise<Database> {
           if (!isPlainRead(sql)) cache.invalidate();
         }
       }),
+    queueQuery: <T>(sql: string, params: readonly unknown[] = []) => mutex.run(() => raw.query<T>(sql, params)),
     cachedQuery: <T>(sql: string, params: readonly unknown[] = []) =>
       cache.read<T>(sql, params, () => mutex.run(() => raw.query<T>(sql, params))),
     transaction: (fn) =>

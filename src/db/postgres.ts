@@ -102,6 +102,9 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
       }
       return transaction((tx) => tx.query<T>(sql, params));
     },
+    async queueQuery<T>(sql: string, params: readonly unknown[] = []) {
+      return (await pool.query(sql, params as unknown[])).rows as T[];
+    },
     async cachedQuery<T>(sql: string, params: readonly unknown[] = []) {
       const load = async () => (await pool.query(sql, params as unknown[])).rows as T[];
       return listener.listening ? cache.read<T>(sql, params, load) : load();

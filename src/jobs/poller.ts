@@ -3,20 +3,30 @@
 // LOCKED with a lease) keeps them from doing one job at the same time.
 import type { FastifyBaseLogger } from 'fastify';
 
+const CHORES_EVERY_MS = 10 * 60_000;
+const MAX_BACKOFF_MS = 30_000;
+
 export class Poller {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  private failures = 0;
+  private choresDoneAt = -Infinity;
 
-  /** `batch` does one round of work and answers how many jobs it took (0: nothing due). */
+  /**
+   * `batch` does one round of work and answers how many jobs it took (0: nothing due);
+   * `chores` (clearing out old finished jobs) runs before it at most every ten minutes.
+   */
   constructor(
     private readonly name: string,
     private readonly log: FastifyBaseLogger,
     private readonly batch: () => Promise<number>,
+    private readonly chores: () => Promise<unknown> = async () => {},
     private readonly pollMs = 250,
   ) {}
 
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
   }
@@ -34,16 +44,26 @@ export class Poller {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.running = this.drain()
-        .catch((error) => this.log.warn({ err: error }, `${this.name}: could not read the queue`))
+        .then(() => {
+          this.failures = 0;
+        })
+        .catch((error) => {
+          // The database is away: say so once in a while, not four times a second.
+          if (this.failures++ % 20 === 0) this.log.warn({ err: error }, `${this.name}: could not read the queue`);
+        })
         .finally(() => {
           this.running = null;
-          this.schedule(this.pollMs);
+          this.schedule(Math.min(MAX_BACKOFF_MS, this.pollMs * 2 ** Math.min(this.failures, 7)));
         });
     }, ms);
     this.timer.unref(); // the loop must not keep the process alive
   }
 
   private async drain(): Promise<void> {
+    if (Date.now() - this.choresDoneAt >= CHORES_EVERY_MS) {
+      this.choresDoneAt = Date.now();
+      await this.chores();
+    }
     while (!this.stopped && (await this.batch()) > 0) {
       // next round at once: there may be more due
     }

@@ -256,14 +256,44 @@ for (const store of STORES) {
       }
     });
 
-    it('a booking that fails leaves no delivery behind (written in its transaction)', async () => {
+    it('a change that fails at COMMIT leaves no delivery (and no e-mail) behind: they are written in its transaction', async () => {
       const created = await call(t.app, 'POST', '/api/v1/webhooks', { token: host.token, body: { url: `${hook.url}?tx`, events: ['*'] } });
-      const first = await book(t.app, host, 'intro', '2026-03-10T10:00:00+01:00');
-      assert.equal(first.status, 201);
-      const taken = await book(t.app, host, 'intro', '2026-03-10T10:00:00+01:00', { invitee: { name: 'B', email: 'b@example.com', timezone: 'UTC' } });
-      assert.ok(isProblem(taken, 409));
-      const log = await call(t.app, 'GET', `/api/v1/webhooks/${created.body.id}/deliveries`, { token: host.token });
-      assert.deepEqual(log.body.data.map((d: any) => d.event), ['booking.created']);
+      // A deferred check that fails at COMMIT, after the booking's rows and its notifications were written.
+      await t.store.db.query(`CREATE OR REPLACE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.invitee_email = 'fail-at-commit@example.com' THEN RAISE EXCEPTION 'refused at commit'; END IF; RETURN NEW; END $$`);
+      await t.store.db.query(`CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON bookings DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()`);
+      try {
+        const emailsBefore = await t.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM emails');
+        const failed = await book(t.app, host, 'intro', '2026-03-10T10:00:00+01:00', { invitee: { name: 'F', email: 'fail-at-commit@example.com', timezone: 'UTC' } });
+        assert.equal(failed.status, 500, 'an unexpected database failure');
+        const ok = await book(t.app, host, 'intro', '2026-03-10T10:00:00+01:00');
+        assert.equal(ok.status, 201, 'the slot was never taken');
+        const log = await logWhen(created.body.id, (l) => l.length > 0 && l.every((d) => d.status !== 'pending'));
+        assert.deepEqual(log.map((d: any) => [d.event, d.payload.data.booking.id]), [['booking.created', ok.body.id]]);
+        const emailsAfter = await t.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM emails');
+        assert.equal(emailsAfter[0]!.n - emailsBefore[0]!.n, 2, "only the good booking's two e-mails");
+      } finally {
+        await t.store.db.query('DROP TRIGGER refuse_at_commit ON bookings');
+      }
+    });
+
+    it('at most 20 webhooks per user; a pending delivery cannot be redelivered', async () => {
+      for (let i = 0; i < 20; i++) {
+        const res = await call(t.app, 'POST', '/api/v1/webhooks', { token: host.token, body: { url: `${hook.url}?n=${i}`, events: ['booking.cancelled'] } });
+        assert.equal(res.status, 201, res.text);
+      }
+      const more = await call(t.app, 'POST', '/api/v1/webhooks', { token: host.token, body: { url: hook.url, events: ['booking.created'] } });
+      assert.ok(isProblem(more, 409), more.text);
+      const dead = await call(t.app, 'PATCH', `/api/v1/webhooks/${(await call(t.app, 'GET', '/api/v1/webhooks', { token: host.token })).body.data[0].id}`, {
+        token: host.token,
+        body: { url: 'http://127.0.0.1:9/never', events: ['booking.created'] },
+      });
+      assert.equal(dead.status, 200);
+      await book(t.app, host, 'intro', '2026-03-11T10:00:00+01:00');
+      const [d] = await logWhen(dead.body.id, (l) => l[0]?.attempts === 1 && l[0].error !== null);
+      assert.equal(d.status, 'pending');
+      assert.ok(isProblem(await call(t.app, 'POST', `/api/v1/webhooks/${dead.body.id}/deliveries/${d.id}/redeliver`, { token: host.token }), 409));
     });
   });
 }

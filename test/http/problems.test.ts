@@ -138,6 +138,9 @@ describe('an unexpected failure', () => {
       cachedQuery: async () => {
         throw new Error('connection to 10.0.0.5 refused: password authentication failed');
       },
+      queueQuery: async () => {
+        throw new Error('connection to 10.0.0.5 refused: password authentication failed');
+      },
       transaction: async () => {
         throw new Error('x');
       },

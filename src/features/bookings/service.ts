@@ -129,9 +129,9 @@ export async function bookSlot(ctx: AppContext, et: EventTypeRow, input: Booking
   const offer = await offerAt(ctx.db, et, input.start, { duration: input.duration, now });
   if (!offer) throw slotTaken();
   const token = newInviteeToken();
-  let id: string;
+  let row: BookingRow;
   try {
-    id = await ctx.db.transaction(async (tx) => {
+    row = await ctx.db.transaction(async (tx) => {
       if (et.single_use && !(await eventTypes.useUp(tx, et.id, new Date(now)))) throw linkUsed();
       await checkDayLimit(tx, et, offer.start, null);
       const bookingId = await repo.insertBooking(tx, {
@@ -150,13 +150,12 @@ export async function bookSlot(ctx: AppContext, et: EventTypeRow, input: Booking
       for (const h of await holdTime(tx, et, offer, bookingId, new Date(now))) {
         await repo.addBookingHost(tx, bookingId, h.userId, h.holdId);
       }
-      await bookingEvent(ctx, tx, 'booking.created', bookingId, { inviteeToken: token });
-      return bookingId;
+      return (await bookingEvent(ctx, tx, 'booking.created', bookingId, { inviteeToken: token }))!;
     });
   } catch (error) {
     throw raceLost(error) ?? error;
   }
-  return { row: (await repo.findBooking(ctx.db, id))!, token };
+  return { row, token };
 }
 
 /** Cancels a confirmed booking and frees its time (or its seat). Unsafe: the caller has authorized the request. */
@@ -214,7 +213,10 @@ export async function unsafeRescheduleBooking(ctx: AppContext, id: string, start
       await repo.removeBookingHosts(tx, id);
       for (const h of await holdTime(tx, et, moved, id, new Date(now))) await repo.addBookingHost(tx, id, h.userId, h.holdId);
       await repo.moveBooking(tx, id, moved, new Date(now));
-      await bookingEvent(ctx, tx, 'booking.rescheduled', id, { previous: { start: current.start, end: current.end } });
+      await bookingEvent(ctx, tx, 'booking.rescheduled', id, {
+        previous: { start: current.start, end: current.end },
+        formerHosts: current.hosts.map((h) => h.user_id),
+      });
     });
   } catch (error) {
     throw raceLost(error) ?? error;

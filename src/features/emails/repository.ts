@@ -54,30 +54,30 @@ export async function anyDue(q: Queryable, now: Date): Promise<boolean> {
   return row?.due === true;
 }
 
-/** Claims up to `limit` due e-mails for one attempt each, leased until `leaseUntil` (see webhooks' claimDue). */
-export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<EmailRow[]> {
-  const rows = await q.query<EmailRow>(
+/** Claims up to `limit` due e-mails for one attempt each, leased until `leaseUntil` under a new lease token (see webhooks' claimDue). */
+export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<(EmailRow & { lease: string })[]> {
+  const rows = await q.query<EmailRow & { lease: string }>(
     `WITH due AS (
        SELECT id FROM emails
         WHERE status = 'pending' AND next_attempt_at <= $1
         ORDER BY next_attempt_at, seq LIMIT $3
         FOR UPDATE SKIP LOCKED
      )
-     UPDATE emails e SET attempts = e.attempts + 1, next_attempt_at = $2
+     UPDATE emails e SET attempts = e.attempts + 1, next_attempt_at = $2, lease = gen_random_uuid()
        FROM due WHERE e.id = due.id
-      RETURNING ${COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}`,
+      RETURNING ${COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}, e.lease`,
     [now, leaseUntil, limit],
   );
   return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
 }
 
 /**
- * Records an attempt's outcome unless the lease was lost meanwhile. Once sent, the body and
+ * Records an attempt's outcome unless its lease was lost meanwhile. Once sent, the body and
  * the calendar file are dropped: the invitee's copy holds their private links.
  */
 export async function recordAttempt(
   q: Queryable,
-  e: { id: string; attempts: number; sent: boolean; failed: boolean; error: string | null; next: Date | null; at: Date },
+  e: { id: string; lease: string; sent: boolean; failed: boolean; error: string | null; next: Date | null; at: Date },
 ): Promise<void> {
   await q.query(
     `UPDATE emails
@@ -86,9 +86,10 @@ export async function recordAttempt(
             next_attempt_at = COALESCE($6, next_attempt_at),
             sent_at = CASE WHEN $3 THEN $7::timestamptz ELSE sent_at END,
             text_body = CASE WHEN $3 THEN NULL ELSE text_body END,
-            ics = CASE WHEN $3 THEN NULL ELSE ics END
-      WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-    [e.id, e.attempts, e.sent, e.failed, e.error, e.next, e.at],
+            ics = CASE WHEN $3 THEN NULL ELSE ics END,
+            lease = NULL
+      WHERE id = $1 AND lease = $2 AND status = 'pending'`,
+    [e.id, e.lease, e.sent, e.failed, e.error, e.next, e.at],
   );
 }
 
@@ -98,4 +99,13 @@ export async function listEmails(q: Queryable, before: number | undefined, limit
     `SELECT ${COLUMNS} FROM emails WHERE ($1::bigint IS NULL OR seq < $1::bigint) ORDER BY seq DESC LIMIT $2`,
     [before ?? null, limit + 1],
   );
+}
+
+/** Deletes up to `limit` e-mails sent or failed before `before`. */
+export async function pruneFinished(q: Queryable, before: Date, limit: number): Promise<number> {
+  const rows = await q.query(
+    `DELETE FROM emails WHERE id IN (SELECT id FROM emails WHERE status IN ('sent', 'failed') AND created_at < $1 LIMIT $2) RETURNING id`,
+    [before, limit],
+  );
+  return rows.length;
 }

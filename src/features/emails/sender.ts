@@ -5,11 +5,14 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context';
+import { queueWriter } from '../../db/database';
 import { Poller } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
 import * as repo from './repository';
 
 const BATCH = 10;
+/** Sent and failed e-mails stay listed this long (their bodies are gone once sent). */
+const KEEP_SENT_MS = 30 * 86_400_000;
 
 export class EmailSender {
   private readonly poller: Poller;
@@ -21,7 +24,9 @@ export class EmailSender {
     smtpUrl: string,
   ) {
     this.transport = nodemailer.createTransport(smtpUrl);
-    this.poller = new Poller('e-mail sender', log, () => this.runOnce());
+    this.poller = new Poller('e-mail sender', log, () => this.runOnce(), () =>
+      repo.pruneFinished(queueWriter(ctx.db), new Date(ctx.now() - KEEP_SENT_MS), 1000),
+    );
   }
 
   start(): void {
@@ -36,12 +41,12 @@ export class EmailSender {
   async runOnce(): Promise<number> {
     const now = this.ctx.now();
     if (!(await repo.anyDue(this.ctx.db, new Date(now)))) return 0;
-    const claimed = await repo.claimDue(this.ctx.db, new Date(now), new Date(now + LEASE_MS), BATCH);
+    const claimed = await repo.claimDue(queueWriter(this.ctx.db), new Date(now), new Date(now + LEASE_MS), BATCH);
     for (const email of claimed) await this.attempt(email);
     return claimed.length;
   }
 
-  private async attempt(email: repo.EmailRow): Promise<void> {
+  private async attempt(email: repo.EmailRow & { lease: string }): Promise<void> {
     let error: string | null = null;
     try {
       await this.transport.sendMail({
@@ -59,9 +64,9 @@ export class EmailSender {
     const at = this.ctx.now();
     const failed = error !== null && email.attempts >= MAX_ATTEMPTS;
     try {
-      await repo.recordAttempt(this.ctx.db, {
+      await repo.recordAttempt(queueWriter(this.ctx.db), {
         id: email.id,
-        attempts: email.attempts,
+        lease: email.lease,
         sent: error === null,
         failed,
         error,

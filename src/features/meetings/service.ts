@@ -159,7 +159,7 @@ export async function changeMeeting(
       lost = await holdTime(tx, checked, slots);
     }
     if (lost.length) throw meetingConflict(lost, timeZone);
-    await meetingEvent(ctx, tx, 'meeting.updated', id);
+    await meetingEvent(ctx, tx, 'meeting.updated', id, removed.map((p) => p.user_id!));
   });
   return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }

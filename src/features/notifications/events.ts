@@ -6,6 +6,7 @@ import type { AppContext } from '../../context';
 import type { Queryable } from '../../db';
 import { formatInstant } from '../../domain/calendar';
 import * as bookings from '../bookings/repository';
+import type { BookingRow } from '../bookings/repository';
 import { bookingView } from '../bookings/views';
 import { queueBookingEmails } from '../emails/booking-emails';
 import * as meetings from '../meetings/repository';
@@ -25,31 +26,44 @@ export type MeetingEvent = (typeof MEETING_EVENTS)[number];
 const ZONE = 'UTC';
 
 /**
- * Tells the booking's owner and hosts (webhooks, e-mail) and its invitee (e-mail) of `event`.
- * `inviteeToken`, known only when the booking is made, puts the invitee's links in the confirmation.
+ * Tells the booking's owner and hosts (webhooks, e-mail) and its invitee (e-mail) of `event`,
+ * and answers the booking as the transaction now has it. `inviteeToken`, known only when the
+ * booking is made, puts the invitee's links in the confirmation.
  */
 export async function bookingEvent(
   ctx: AppContext,
   tx: Queryable,
   event: BookingEvent,
   bookingId: string,
-  extra: { previous?: { start: number; end: number }; inviteeToken?: string } = {},
-): Promise<void> {
+  extra: { previous?: { start: number; end: number }; inviteeToken?: string; formerHosts?: readonly string[] } = {},
+): Promise<BookingRow | undefined> {
   const row = await bookings.findBooking(tx, bookingId);
-  if (!row) return;
+  if (!row) return undefined;
   const booking = bookingView(ctx, row, ZONE);
   const previous = extra.previous
     ? { previous: { start: formatInstant(extra.previous.start, ZONE), end: formatInstant(extra.previous.end, ZONE) } }
     : {};
-  await enqueueDeliveries(ctx, tx, event, [row.owner_id, ...row.hosts.map((h) => h.user_id)], () => ({ booking, ...previous }));
+  // Hosts a round-robin reschedule moved the booking away from hear of it too.
+  const users = [row.owner_id, ...row.hosts.map((h) => h.user_id), ...(extra.formerHosts ?? [])];
+  await enqueueDeliveries(ctx, tx, event, users, () => ({ booking, ...previous }));
   await queueBookingEmails(ctx, tx, event, row, extra);
+  return row;
 }
 
-/** Tells the webhooks of the meeting's participants who are users, each seeing the meeting as they may. */
-export async function meetingEvent(ctx: AppContext, tx: Queryable, event: MeetingEvent, meetingId: string): Promise<void> {
+/**
+ * Tells the webhooks of the meeting's participants who are users (and of `formerParticipants`,
+ * just removed from it), each seeing the meeting as they may.
+ */
+export async function meetingEvent(
+  ctx: AppContext,
+  tx: Queryable,
+  event: MeetingEvent,
+  meetingId: string,
+  formerParticipants: readonly string[] = [],
+): Promise<void> {
   const meeting = await meetings.findMeeting(tx, meetingId);
   if (!meeting) return;
   const [loaded] = await loadMeetings(tx, [meeting]);
-  const users = loaded!.participants.flatMap((p) => (p.user_id === null ? [] : [p.user_id]));
+  const users = [...loaded!.participants.flatMap((p) => (p.user_id === null ? [] : [p.user_id])), ...formerParticipants];
   await enqueueDeliveries(ctx, tx, event, users, (hook) => ({ meeting: meetingView(loaded!, ZONE, { userId: hook.user_id, isAdmin: false }) }));
 }

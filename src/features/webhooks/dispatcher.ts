@@ -1,17 +1,22 @@
 // Sends webhook deliveries: every process runs one dispatcher, which claims due deliveries
-// from the database (SKIP LOCKED, with a lease), POSTs them signed, and records the outcome:
-// delivered on a 2xx, else retried with growing delays, and failed after MAX_ATTEMPTS.
-// At least once: a process that dies mid-attempt leaves the lease to run out, and another
-// attempt follows. Receivers tell repeats apart by the delivery id.
+// from the database (SKIP LOCKED, under a lease token), POSTs them signed, and records the
+// outcome: delivered on a 2xx, else retried with growing delays, and failed after
+// MAX_ATTEMPTS. At least once: a process that dies mid-attempt leaves the lease to run out,
+// and another attempt follows; receivers tell repeats apart by the delivery id.
+// Up to CONCURRENCY attempts are in flight, at most one per webhook, so a receiver that
+// never answers holds one slot for TIMEOUT_MS and nobody else's deliveries.
 import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context';
+import { queueWriter } from '../../db/database';
 import { Poller } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
 import * as repo from './repository';
 
 const TIMEOUT_MS = 10_000;
-const BATCH = 10;
+const CONCURRENCY = 16;
+/** Finished deliveries stay in the log this long. */
+export const KEEP_LOG_MS = 30 * 86_400_000;
 
 /** `sha256=` + hex HMAC-SHA256 of `${timestamp}.${body}` under the webhook's secret. */
 export function signature(secret: string, timestamp: number, body: string): string {
@@ -20,38 +25,43 @@ export function signature(secret: string, timestamp: number, body: string): stri
 
 export class WebhookDispatcher {
   private readonly poller: Poller;
+  private readonly inFlight = new Map<string, Promise<void>>(); // by webhook id
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly ctx: AppContext,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.poller = new Poller('webhook dispatcher', log, () => this.runOnce());
+    this.poller = new Poller('webhook dispatcher', log, () => this.runOnce(), () =>
+      repo.pruneFinished(queueWriter(ctx.db), new Date(ctx.now() - KEEP_LOG_MS), 1000),
+    );
   }
 
   start(): void {
     this.poller.start();
   }
 
-  /** Stops polling and waits for the attempts in flight to be recorded. */
-  stop(): Promise<void> {
-    return this.poller.stop();
+  /** Stops claiming, cuts the attempts in flight short (they are retried later) and waits for them to be recorded. */
+  async stop(): Promise<void> {
+    await this.poller.stop();
+    this.abort.abort();
+    await Promise.all(this.inFlight.values());
   }
 
-  /** One batch: claims what is due and attempts each; answers how many were attempted. */
+  /** Claims what is due into the free slots and starts those attempts; answers how many it started. */
   async runOnce(): Promise<number> {
+    const free = CONCURRENCY - this.inFlight.size;
     const now = this.ctx.now();
-    if (!(await repo.anyDue(this.ctx.db, new Date(now)))) return 0;
-    const claimed = await repo.claimDue(this.ctx.db, new Date(now), new Date(now + LEASE_MS), BATCH);
-    // In order of creation per webhook (a receiver sees created before cancelled), webhooks in parallel.
-    const byWebhook = new Map<string, typeof claimed>();
-    for (const d of claimed) byWebhook.set(d.webhook_id, [...(byWebhook.get(d.webhook_id) ?? []), d]);
-    await Promise.all([...byWebhook.values()].map(async (list) => {
-      for (const d of list) await this.attempt(d);
-    }));
+    if (free <= 0 || !(await repo.anyDue(this.ctx.db, new Date(now)))) return 0;
+    const claimed = await repo.claimDue(queueWriter(this.ctx.db), new Date(now), new Date(now + LEASE_MS), free, [...this.inFlight.keys()]);
+    for (const d of claimed) {
+      const attempt = this.attempt(d).finally(() => this.inFlight.delete(d.webhook_id));
+      this.inFlight.set(d.webhook_id, attempt);
+    }
     return claimed.length;
   }
 
-  private async attempt(d: repo.DeliveryRow & { url: string; secret: string }): Promise<void> {
+  private async attempt(d: repo.ClaimedDelivery): Promise<void> {
     const timestamp = Math.floor(this.ctx.now() / 1000);
     let responseStatus: number | null = null;
     let error: string | null = null;
@@ -59,7 +69,7 @@ export class WebhookDispatcher {
       const res = await fetch(d.url, {
         method: 'POST',
         redirect: 'manual', // a redirect is not followed (it could point anywhere): it is a failed attempt
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.abort.signal]),
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Slotwise-Webhooks/1',
@@ -75,15 +85,19 @@ export class WebhookDispatcher {
       if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      error = (e as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (e as Error).message);
+      error = this.abort.signal.aborted
+        ? 'interrupted: the process was shutting down'
+        : (e as Error).name === 'TimeoutError'
+          ? `no answer within ${TIMEOUT_MS / 1000} s`
+          : (cause?.code ?? cause?.message ?? (e as Error).message);
     }
     const at = this.ctx.now();
     const delivered = error === null;
     const giveUp = !delivered && d.attempts >= MAX_ATTEMPTS;
     try {
-      await repo.recordAttempt(this.ctx.db, {
+      await repo.recordAttempt(queueWriter(this.ctx.db), {
         id: d.id,
-        attempts: d.attempts,
+        lease: d.lease,
         status: delivered ? 'delivered' : giveUp ? 'failed' : 'pending',
         responseStatus,
         error: error === null ? null : error.slice(0, 500),

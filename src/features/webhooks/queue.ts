@@ -14,10 +14,12 @@ export async function enqueueDeliveries(
   data: (hook: repo.WebhookRow) => Record<string, unknown>,
 ): Promise<void> {
   const hooks = await repo.subscribers(tx, [...new Set(userIds)], event);
+  if (hooks.length === 0) return;
   const at = ctx.now();
-  for (const hook of hooks) {
+  const created_at = formatInstant(at, 'UTC');
+  const deliveries = hooks.map((hook) => {
     const id = randomUUID();
-    const body = JSON.stringify({ id, event, created_at: formatInstant(at, 'UTC'), data: data(hook) });
-    await repo.insertDelivery(tx, { id, webhookId: hook.id, event, body, at: new Date(at) });
-  }
+    return { id, webhookId: hook.id, event, body: JSON.stringify({ id, event, created_at, data: data(hook) }) };
+  });
+  await repo.insertDeliveries(tx, deliveries, new Date(at));
 }

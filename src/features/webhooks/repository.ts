@@ -60,23 +60,26 @@ export async function listWebhooks(q: Queryable, userId: string, after: [string,
   );
 }
 
+/** Changes the user's webhook; undefined when it is not (or no longer) theirs. */
 export async function updateWebhook(
   q: Queryable,
+  userId: string,
   id: string,
   changes: Partial<{ url: string; events: string[]; secret: string; active: boolean }>,
   at: Date,
-): Promise<WebhookRow> {
+): Promise<WebhookRow | undefined> {
   const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
-  const sets = entries.map(([column], i) => `${column} = $${i + 3}${column === 'events' ? '::text[]' : ''}`);
+  const sets = entries.map(([column], i) => `${column} = $${i + 4}${column === 'events' ? '::text[]' : ''}`);
   const [row] = await q.query<WebhookRow>(
-    `UPDATE webhooks SET ${[...sets, 'updated_at = $2'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, at, ...entries.map(([, v]) => v)],
+    `UPDATE webhooks SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
+    [id, userId, at, ...entries.map(([, v]) => v)],
   );
-  return row!;
+  return row;
 }
 
-export async function deleteWebhook(q: Queryable, id: string): Promise<void> {
-  await q.query('DELETE FROM webhooks WHERE id = $1', [id]);
+/** Deletes the user's webhook; false when it is not (or no longer) theirs. */
+export async function deleteWebhook(q: Queryable, userId: string, id: string): Promise<boolean> {
+  return (await q.query('DELETE FROM webhooks WHERE id = $1 AND user_id = $2 RETURNING id', [id, userId])).length > 0;
 }
 
 /** Active webhooks of these users subscribed to the event (by name, by 'booking.*'/'meeting.*', or '*'). */
@@ -91,13 +94,18 @@ export async function subscribers(q: Queryable, userIds: readonly string[], even
   );
 }
 
-export async function insertDelivery(
+/** Queues deliveries (one statement, however many webhooks hear of the event). */
+export async function insertDeliveries(
   q: Queryable,
-  d: { id: string; webhookId: string; event: string; body: string; at: Date },
+  ds: readonly { id: string; webhookId: string; event: string; body: string }[],
+  at: Date,
 ): Promise<void> {
+  if (ds.length === 0) return;
   await q.query(
-    `INSERT INTO webhook_deliveries (id, webhook_id, event, body, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)`,
-    [d.id, d.webhookId, d.event, d.body, d.at],
+    `INSERT INTO webhook_deliveries (id, webhook_id, event, body, next_attempt_at, created_at)
+     SELECT id, webhook_id, event, body, $5, $5 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS t(id, webhook_id, event, body, n)
+      ORDER BY n`,
+    [ds.map((d) => d.id), ds.map((d) => d.webhookId), ds.map((d) => d.event), ds.map((d) => d.body), at],
   );
 }
 
@@ -110,43 +118,61 @@ export async function anyDue(q: Queryable, now: Date): Promise<boolean> {
   return row?.due === true;
 }
 
+export type ClaimedDelivery = DeliveryRow & { seq: string; lease: string; url: string; secret: string };
+
 /**
- * Claims up to `limit` due deliveries for one attempt each: the attempt is counted and the
- * row leased until `leaseUntil`, so that another dispatcher (or this one after a crash)
- * retries it only if this attempt never records its outcome. SKIP LOCKED: dispatchers of
- * several processes do not wait for each other.
+ * Claims up to `limit` due deliveries for one attempt each, the oldest due one of each webhook
+ * (not one of `busy`, whose deliveries this process is sending): the attempt is counted and
+ * the row leased until `leaseUntil` under a new lease token. Another dispatcher (or this one,
+ * after a crash) tries it again only once the lease has run out. SKIP LOCKED: dispatchers
+ * of several processes never wait for each other nor take the same row.
  */
-export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number) {
-  const rows = await q.query<DeliveryRow & { seq: string; url: string; secret: string }>(
-    `WITH due AS (
-       SELECT id FROM webhook_deliveries
-        WHERE status = 'pending' AND next_attempt_at <= $1
-        ORDER BY next_attempt_at, seq LIMIT $3
-        FOR UPDATE SKIP LOCKED
+export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number, busy: readonly string[]): Promise<ClaimedDelivery[]> {
+  const rows = await q.query<ClaimedDelivery>(
+    `WITH oldest AS (
+       SELECT DISTINCT ON (webhook_id) id FROM webhook_deliveries
+        WHERE status = 'pending' AND next_attempt_at <= $1 AND NOT (webhook_id = ANY($4::uuid[]))
+        ORDER BY webhook_id, seq
+     ), due AS (
+       SELECT d.id FROM webhook_deliveries d JOIN oldest USING (id)
+        WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+        ORDER BY d.seq LIMIT $3
+        FOR UPDATE OF d SKIP LOCKED
      )
      UPDATE webhook_deliveries d
-        SET attempts = d.attempts + 1, last_attempt_at = $1, next_attempt_at = $2
+        SET attempts = d.attempts + 1, last_attempt_at = $1, next_attempt_at = $2, lease = gen_random_uuid()
        FROM due, webhooks w
       WHERE d.id = due.id AND w.id = d.webhook_id
-      RETURNING ${DELIVERY_COLUMNS}, d.seq, w.url, w.secret`,
-    [now, leaseUntil, limit],
+      RETURNING ${DELIVERY_COLUMNS}, d.seq, d.lease, w.url, w.secret`,
+    [now, leaseUntil, limit, busy],
   );
   return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
 }
 
-/** Records an attempt's outcome, unless the lease was lost meanwhile (attempts moved on). */
+/** Records an attempt's outcome, unless its lease was lost meanwhile (another claim took the row over). */
 export async function recordAttempt(
   q: Queryable,
-  d: { id: string; attempts: number; status: DeliveryStatus; responseStatus: number | null; error: string | null; next: Date | null; at: Date },
+  d: { id: string; lease: string; status: DeliveryStatus; responseStatus: number | null; error: string | null; next: Date | null; at: Date },
 ): Promise<void> {
   await q.query(
     `UPDATE webhook_deliveries
-        SET status = $3, response_status = $4, last_error = $5,
+        SET status = $3, response_status = $4, last_error = $5, lease = NULL,
             next_attempt_at = COALESCE($6, next_attempt_at),
             delivered_at = CASE WHEN $3 = 'delivered' THEN $7::timestamptz ELSE delivered_at END
-      WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-    [d.id, d.attempts, d.status, d.responseStatus, d.error, d.next, d.at],
+      WHERE id = $1 AND lease = $2 AND status = 'pending'`,
+    [d.id, d.lease, d.status, d.responseStatus, d.error, d.next, d.at],
   );
+}
+
+/** Deletes up to `limit` finished deliveries created before `before` (the log is kept for a while, not for ever). */
+export async function pruneFinished(q: Queryable, before: Date, limit: number): Promise<number> {
+  const rows = await q.query(
+    `DELETE FROM webhook_deliveries WHERE id IN (
+       SELECT id FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < $1 LIMIT $2
+     ) RETURNING id`,
+    [before, limit],
+  );
+  return rows.length;
 }
 
 export async function listDeliveries(q: Queryable, webhookId: string, before: number | undefined, limit: number) {
@@ -166,11 +192,19 @@ export async function findDelivery(q: Queryable, webhookId: string, id: string):
   return row;
 }
 
-/** Makes a delivery due again now (a manual redelivery), with a fresh count of attempts. */
-export async function redeliver(q: Queryable, id: string, at: Date): Promise<void> {
-  await q.query(
-    `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = $2, last_error = NULL, response_status = NULL, delivered_at = NULL
-      WHERE id = $1`,
-    [id, at],
+/** Makes a finished delivery due again now, with a fresh count of attempts; false when it is not finished (pending). */
+export async function redeliver(q: Queryable, webhookId: string, id: string, at: Date): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE webhook_deliveries
+        SET status = 'pending', attempts = 0, next_attempt_at = $3, last_error = NULL, response_status = NULL, delivered_at = NULL, lease = NULL
+      WHERE id = $2 AND webhook_id = $1 AND status <> 'pending' RETURNING id`,
+    [webhookId, id, at],
   );
+  return rows.length > 0;
+}
+
+/** How many webhooks the user has. */
+export async function countWebhooks(q: Queryable, userId: string): Promise<number> {
+  const [row] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM webhooks WHERE user_id = $1', [userId]);
+  return row?.n ?? 0;
 }

@@ -57,10 +57,17 @@ async function ownWebhook(ctx: AppContext, principal: Principal, id: string) {
   return row;
 }
 
+/** At most this many webhooks per user: each one is written into every booking transaction that concerns them. */
+export const MAX_WEBHOOKS = 20;
+
 export async function createWebhook(ctx: AppContext, principal: Principal, input: WebhookBody) {
+  const url = checkUrl(input.url);
+  if ((await repo.countWebhooks(ctx.db, principal.userId)) >= MAX_WEBHOOKS) {
+    throw new AppError('conflict', `You have ${MAX_WEBHOOKS} webhooks already, the most one user may have: delete one first`);
+  }
   const row = await repo.insertWebhook(ctx.db, {
     userId: principal.userId,
-    url: checkUrl(input.url),
+    url,
     events: uniqueEvents(input.events),
     secret: input.secret ?? newSecret(),
     active: input.active ?? true,
@@ -82,9 +89,9 @@ export async function getWebhook(ctx: AppContext, principal: Principal, id: stri
 
 /** PATCH changes the fields given; PUT (replace) also resets `active` when left out (a new secret only when given). */
 export async function updateWebhook(ctx: AppContext, principal: Principal, id: string, input: WebhookPatch, mode: 'patch' | 'replace') {
-  await ownWebhook(ctx, principal, id);
   const row = await repo.updateWebhook(
     ctx.db,
+    principal.userId,
     id,
     {
       url: input.url === undefined ? undefined : checkUrl(input.url),
@@ -94,12 +101,12 @@ export async function updateWebhook(ctx: AppContext, principal: Principal, id: s
     },
     new Date(ctx.now()),
   );
+  if (!row) throw notFound('Webhook');
   return view(row, input.secret !== undefined);
 }
 
 export async function deleteWebhook(ctx: AppContext, principal: Principal, id: string) {
-  await ownWebhook(ctx, principal, id);
-  await repo.deleteWebhook(ctx.db, id);
+  if (!(await repo.deleteWebhook(ctx.db, principal.userId, id))) throw notFound('Webhook');
 }
 
 /** The webhook's deliveries, newest first. */
@@ -123,7 +130,8 @@ export async function redeliver(ctx: AppContext, principal: Principal, id: strin
   await ownWebhook(ctx, principal, id);
   const row = await repo.findDelivery(ctx.db, id, deliveryId);
   if (!row) throw notFound('Delivery');
-  if (row.status === 'pending') throw new AppError('conflict', 'The delivery is still pending: it will be attempted again by itself');
-  await repo.redeliver(ctx.db, deliveryId, new Date(ctx.now()));
+  if (!(await repo.redeliver(ctx.db, id, deliveryId, new Date(ctx.now())))) {
+    throw new AppError('conflict', 'The delivery is still pending: it will be attempted again by itself');
+  }
   return deliveryView((await repo.findDelivery(ctx.db, id, deliveryId))!);
 }
