@@ -10,9 +10,18 @@ import { bookingIcs, inviteeLinks } from '../bookings/views';
 import type { BookingEvent } from '../notifications/events';
 import * as repo from './repository';
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "Wednesday 4 March 2026" in the zone (assembled from parts: locale data differs between ICU versions). */
 function humanDate(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).formatToParts(ms);
+  let format = dateFormats.get(timeZone);
+  if (format === undefined) {
+    // Building a formatter costs far more than using one: keep one per zone (bounded).
+    if (dateFormats.size >= 500) dateFormats.clear();
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+    dateFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(ms);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 }
@@ -106,12 +115,13 @@ export async function queueBookingEmails(
   const method = row.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
   const at = new Date(ctx.now());
   const seen = new Set<string>();
+  const emails: repo.NewEmail[] = [];
   for (const to of recipients) {
     const key = to.email.toLowerCase();
     if (seen.has(key)) continue; // a host booking themselves, a guest named twice: one e-mail each
     seen.add(key);
     const who = to.role === 'host' ? row.invitee_name : row.owner_name || row.owner_username;
-    await repo.insertEmail(tx, {
+    emails.push({
       id: randomUUID(),
       bookingId: row.id,
       event,
@@ -124,4 +134,5 @@ export async function queueBookingEmails(
       at,
     });
   }
+  await repo.insertEmails(tx, emails);
 }

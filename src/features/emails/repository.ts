@@ -37,11 +37,17 @@ export interface NewEmail {
   at: Date;
 }
 
-export async function insertEmail(q: Queryable, e: NewEmail): Promise<void> {
+/** Queues e-mails (one statement for all of them). */
+export async function insertEmails(q: Queryable, es: readonly NewEmail[]): Promise<void> {
+  if (es.length === 0) return;
+  const col = <K extends keyof NewEmail>(k: K) => es.map((e) => e[k]);
   await q.query(
     `INSERT INTO emails (id, booking_id, event, to_address, subject, text_body, ics, ics_method, status, next_attempt_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-    [e.id, e.bookingId, e.event, e.to, e.subject, e.text, e.ics, e.icsMethod, e.status, e.at],
+     SELECT id, booking_id, event, to_address, subject, text_body, ics, ics_method, status, at, at
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+            WITH ORDINALITY AS t(id, booking_id, event, to_address, subject, text_body, ics, ics_method, status, at, n)
+      ORDER BY n`,
+    [col('id'), col('bookingId'), col('event'), col('to'), col('subject'), col('text'), col('ics'), col('icsMethod'), col('status'), col('at')],
   );
 }
 
