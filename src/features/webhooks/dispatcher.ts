@@ -11,6 +11,7 @@ import type { AppContext } from '../../context';
 import { queueWriter } from '../../db/database';
 import { Poller } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
+import { postJson, RefusedAddressError } from './post';
 import * as repo from './repository';
 
 const TIMEOUT_MS = 10_000;
@@ -66,11 +67,9 @@ export class WebhookDispatcher {
     let responseStatus: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        redirect: 'manual', // a redirect is not followed (it could point anywhere): it is a failed attempt
-        signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.abort.signal]),
-        headers: {
+      responseStatus = await postJson(
+        d.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'Slotwise-Webhooks/1',
           'x-slotwise-event': d.event,
@@ -78,18 +77,20 @@ export class WebhookDispatcher {
           'x-slotwise-timestamp': String(timestamp),
           'x-slotwise-signature': signature(d.secret, timestamp, d.body),
         },
-        body: d.body,
-      });
-      responseStatus = res.status;
-      await res.body?.cancel().catch(() => {});
-      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+        d.body,
+        { signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.abort.signal]), allowPrivate: this.ctx.config.webhookAllowPrivate },
+      );
+      // A redirect is not followed (it could point anywhere): it is a failed attempt.
+      if (responseStatus < 200 || responseStatus > 299) error = `HTTP ${responseStatus}`;
     } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const err = e as Error & { code?: string };
       error = this.abort.signal.aborted
         ? 'interrupted: the process was shutting down'
-        : (e as Error).name === 'TimeoutError'
+        : err.name === 'TimeoutError' || err.name === 'AbortError'
           ? `no answer within ${TIMEOUT_MS / 1000} s`
-          : (cause?.code ?? cause?.message ?? (e as Error).message);
+          : err instanceof RefusedAddressError
+            ? err.message
+            : (err.code ?? err.message);
     }
     const at = this.ctx.now();
     const delivered = error === null;

@@ -1,0 +1,72 @@
+// One webhook POST over node:http(s), so that where it may connect is checked at connect time:
+// with private addresses refused (WEBHOOK_ALLOW_PRIVATE=false), a name is refused when DNS
+// gives any loopback, private, link-local or otherwise internal address for it, and the
+// address checked is the one connected to (no second lookup to rebind).
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+
+const internal = new net.BlockList();
+for (const [prefix, bits] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
+] as const) internal.addSubnet(prefix, bits, 'ipv4');
+for (const [prefix, bits] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) internal.addSubnet(prefix, bits, 'ipv6');
+
+/** Whether an IP address is loopback, private, link-local, shared, multicast or unspecified (IPv4-mapped IPv6 included). */
+export function isInternalAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return internal.check(mapped[1]!, 'ipv4');
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  return internal.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+export class RefusedAddressError extends Error {
+  readonly code = 'EREFUSEDADDRESS';
+}
+
+const refused = () => new RefusedAddressError('refused: the address is internal (WEBHOOK_ALLOW_PRIVATE=false)');
+
+/** A DNS lookup that fails when any address of the name is internal. */
+const publicOnlyLookup: net.LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return (callback as (e: Error) => void)(error);
+    const list = addresses as dns.LookupAddress[];
+    if (list.length === 0 || list.some((a) => isInternalAddress(a.address))) return (callback as (e: Error) => void)(refused());
+    if ((options as dns.LookupOptions).all) return (callback as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+    return callback(null, list[0]!.address, list[0]!.family);
+  });
+};
+
+/** POSTs `body` and answers the response status (the response body is discarded). Redirects are not followed. */
+export function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  options: { signal: AbortSignal; allowPrivate: boolean },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    if (!options.allowPrivate && net.isIP(host) !== 0 && isInternalAddress(host)) return reject(refused());
+    const request = (target.protocol === 'https:' ? https : http).request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        signal: options.signal,
+        ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
+      },
+      (res) => {
+        res.resume(); // not read: only the status counts
+        res.on('error', () => {});
+        resolve(res.statusCode ?? 0);
+        res.destroy();
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
