@@ -29,7 +29,7 @@ export interface AppConfig {
   /** Delay before a failed webhook delivery's first retry, in seconds (each later one waits 3× longer). */
   deliveryRetrySeconds: number;
   /** Whether webhooks may be delivered to loopback, private and link-local addresses. */
-  webhookAllowPrivate: boolean;
+  outboundAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     deliveryRetrySeconds: integer(env, 'DELIVERY_RETRY_SECONDS', 30, 1, 3600),
-    webhookAllowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
+    outboundAllowPrivate: boolean(env, 'OUTBOUND_ALLOW_PRIVATE', true),
   };
 }

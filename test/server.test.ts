@@ -13,7 +13,7 @@ const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'slotwise-'));
 
 describe('the server process', () => {
   it('refuses to start on a bad configuration value, naming the variable', async () => {
-    for (const [name, value] of [['PORT', 'eighty'], ['DATABASE_URL', 'mysql://x'], ['LOG_LEVEL', 'loud'], ['PUBLIC_URL', 'not a url'], ['DELIVERY_RETRY_SECONDS', '0'], ['WEBHOOK_ALLOW_PRIVATE', 'maybe']]) {
+    for (const [name, value] of [['PORT', 'eighty'], ['DATABASE_URL', 'mysql://x'], ['LOG_LEVEL', 'loud'], ['PUBLIC_URL', 'not a url'], ['DELIVERY_RETRY_SECONDS', '0'], ['OUTBOUND_ALLOW_PRIVATE', 'maybe']]) {
       const server = spawnServer({ PORT: '3000', DATA_DIR: tmpDir(), [name]: value });
       const code = await server.exited;
       assert.notEqual(code, 0);

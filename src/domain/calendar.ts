@@ -265,7 +265,15 @@ export function localDateOf(ms: number, timeZone: string): string {
  * the clock jumps past it, which equals startOfDay of the next date.
  */
 export function startOfDay(date: string, timeZone: string): number {
-  const naive = dateToDays(date) * DAY_MS
+  return instantOfWallClock(dateToDays(date) * DAY_MS, timeZone)
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` reads `naive` (a wall-clock time written as
+ * if it were UTC epoch ms). In a gap (spring forward) it is the first instant after it; in a
+ * fold (fall back) the earlier of the two.
+ */
+export function instantOfWallClock(naive: number, timeZone: string): number {
   const t = zoneTable(timeZone, naive - 2 * MAX_OFFSET_MS, naive + 2 * MAX_OFFSET_MS)
   return firstInstantAtOrAfterNaive(t, naive)
 }

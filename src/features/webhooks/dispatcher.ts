@@ -11,7 +11,7 @@ import type { AppContext } from '../../context';
 import { queueWriter } from '../../db/database';
 import { Poller } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
-import { postJson, RefusedAddressError } from './post';
+import { postJson, RefusedAddressError } from '../../http/outbound';
 import * as repo from './repository';
 
 const TIMEOUT_MS = 10_000;
@@ -78,7 +78,7 @@ export class WebhookDispatcher {
           'x-slotwise-signature': signature(d.secret, timestamp, d.body),
         },
         d.body,
-        { signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.abort.signal]), allowPrivate: this.ctx.config.webhookAllowPrivate },
+        { signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.abort.signal]), allowPrivate: this.ctx.config.outboundAllowPrivate },
       );
       // A redirect is not followed (it could point anywhere): it is a failed attempt.
       if (responseStatus < 200 || responseStatus > 299) error = `HTTP ${responseStatus}`;

@@ -1,5 +1,6 @@
-// One webhook POST over node:http(s), so that where it may connect is checked at connect time:
-// with private addresses refused (WEBHOOK_ALLOW_PRIVATE=false), a name is refused when DNS
+// Requests this service makes to URLs its users give (webhook POSTs, calendar feeds), over
+// node:http(s) so that where they may connect is checked at connect time: with private
+// addresses refused (OUTBOUND_ALLOW_PRIVATE=false), a name is refused when DNS
 // gives any loopback, private, link-local or otherwise internal address for it, and the
 // address checked is the one connected to (no second lookup to rebind).
 import dns from 'node:dns';
@@ -27,7 +28,12 @@ export class RefusedAddressError extends Error {
   readonly code = 'EREFUSEDADDRESS';
 }
 
-const refused = () => new RefusedAddressError('refused: the address is internal (WEBHOOK_ALLOW_PRIVATE=false)');
+const refused = () => new RefusedAddressError('refused: the address is internal (OUTBOUND_ALLOW_PRIVATE=false)');
+
+function checkLiteral(target: URL, allowPrivate: boolean): void {
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && net.isIP(host) !== 0 && isInternalAddress(host)) throw refused();
+}
 
 /** A DNS lookup that fails when any address of the name is internal. */
 const publicOnlyLookup: net.LookupFunction = (hostname, options, callback) => {
@@ -49,8 +55,7 @@ export function postJson(
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (!options.allowPrivate && net.isIP(host) !== 0 && isInternalAddress(host)) return reject(refused());
+    checkLiteral(target, options.allowPrivate);
     const request = (target.protocol === 'https:' ? https : http).request(
       target,
       {
@@ -68,5 +73,46 @@ export function postJson(
     );
     request.on('error', reject);
     request.end(body);
+  });
+}
+
+export class ResponseError extends Error {
+  constructor(readonly status: number | null, message: string) {
+    super(message);
+  }
+}
+
+/** GETs a text document (at most `maxBytes`); a non-2xx answer or a redirect is a ResponseError. */
+export function getText(url: string, options: { signal: AbortSignal; allowPrivate: boolean; maxBytes: number; accept?: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    checkLiteral(target, options.allowPrivate);
+    const request = (target.protocol === 'https:' ? https : http).get(
+      target,
+      {
+        headers: { 'user-agent': 'Slotwise/1', ...(options.accept ? { accept: options.accept } : {}) },
+        signal: options.signal,
+        ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status > 299) {
+          res.destroy();
+          return reject(new ResponseError(status, `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`));
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > options.maxBytes) {
+            res.destroy();
+            reject(new ResponseError(status, `larger than ${options.maxBytes} bytes`));
+          } else chunks.push(chunk);
+        });
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', reject);
+      },
+    );
+    request.on('error', reject);
   });
 }

@@ -1,10 +1,10 @@
-// Where a webhook may be delivered: with WEBHOOK_ALLOW_PRIVATE=false, internal addresses are
+// Where a webhook may be delivered: with OUTBOUND_ALLOW_PRIVATE=false, internal addresses are
 // refused at connect time, whether written as an address or reached through a name.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { isInternalAddress, postJson, RefusedAddressError } from '../../src/features/webhooks/post';
+import { isInternalAddress, postJson, RefusedAddressError } from '../../src/http/outbound';
 
 describe('webhook POST', () => {
   let server: http.Server;

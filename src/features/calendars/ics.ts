@@ -1,0 +1,115 @@
+// Busy time from an iCalendar feed (RFC 5545, as Google, Outlook, iCloud and Fastmail publish
+// them): every event that is not cancelled nor marked free (TRANSP:TRANSPARENT), recurring
+// ones expanded (RRULE, RDATE, EXDATE, moved or cancelled occurrences), within a horizon.
+// Times are converted with the zone database, not the process's zone: a TZID that is an IANA
+// name is used as such (DST exact); another TZID (Outlook's "W. Europe Standard Time") by its
+// VTIMEZONE; floating times and all-day dates are the user's own wall clock.
+import ICAL from 'ical.js';
+import { instantOfWallClock, isTimeZone } from '../../domain/calendar';
+import { normalize, type Interval } from '../../domain/intervals';
+
+/** At most this many busy intervals are read from one feed. */
+export const MAX_BUSY = 20_000;
+
+export class FeedError extends Error {}
+
+function naiveOf(t: ICAL.Time): number {
+  return Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second);
+}
+
+/**
+ * The instant of an iCalendar time. `tzid` is the TZID its property was written with (ical.js
+ * leaves a zone it has no VTIMEZONE for floating); `zones` are the feed's own VTIMEZONEs.
+ */
+function instantOf(t: ICAL.Time, tzid: string | undefined, userZone: string, zones: Map<string, ICAL.Timezone>): number {
+  if (t.isDate) return instantOfWallClock(naiveOf(t), userZone);
+  if (t.zone === ICAL.Timezone.utcTimezone || t.zone?.tzid === 'UTC') return naiveOf(t);
+  const name = tzid ?? t.zone?.tzid;
+  if (name && name !== 'floating') {
+    if (isTimeZone(name)) return instantOfWallClock(naiveOf(t), name);
+    const zone = zones.get(name);
+    if (zone) {
+      const copy = t.clone();
+      copy.zone = zone;
+      return copy.toUnixTime() * 1000;
+    }
+  }
+  return instantOfWallClock(naiveOf(t), userZone); // floating, or a zone nobody defined
+}
+
+function tzidOf(c: ICAL.Component, property: 'dtstart' | 'dtend' | 'recurrence-id'): string | undefined {
+  const tzid = c.getFirstProperty(property)?.getParameter('tzid');
+  return typeof tzid === 'string' && tzid !== '' ? tzid : undefined;
+}
+
+const isBusy = (c: ICAL.Component) =>
+  String(c.getFirstPropertyValue('status') ?? '').toUpperCase() !== 'CANCELLED' &&
+  String(c.getFirstPropertyValue('transp') ?? '').toUpperCase() !== 'TRANSPARENT';
+
+/** Busy intervals of the feed that overlap `horizon`, normalized. A text that is no iCalendar is a FeedError. */
+export function busyFromIcs(text: string, userZone: string, horizon: Interval): Interval[] {
+  let calendar: ICAL.Component;
+  try {
+    const parsed = ICAL.parse(text);
+    calendar = new ICAL.Component(parsed as unknown[]);
+  } catch {
+    throw new FeedError('not an iCalendar file');
+  }
+  if (calendar.name !== 'vcalendar') throw new FeedError('not an iCalendar file (no VCALENDAR)');
+
+  const zones = new Map<string, ICAL.Timezone>();
+  for (const vtz of calendar.getAllSubcomponents('vtimezone')) {
+    const zone = new ICAL.Timezone(vtz);
+    if (zone.tzid) zones.set(zone.tzid, zone);
+  }
+
+  const byUid = new Map<string, { master?: ICAL.Component; exceptions: ICAL.Component[] }>();
+  for (const vevent of calendar.getAllSubcomponents('vevent')) {
+    const uid = String(vevent.getFirstPropertyValue('uid') ?? Math.random());
+    const entry = byUid.get(uid) ?? { exceptions: [] };
+    if (vevent.hasProperty('recurrence-id')) entry.exceptions.push(vevent);
+    else entry.master = vevent;
+    byUid.set(uid, entry);
+  }
+
+  const busy: Interval[] = [];
+  const add = (start: ICAL.Time, end: ICAL.Time | null, item: ICAL.Component) => {
+    if (!isBusy(item)) return;
+    const startZone = tzidOf(item, 'dtstart');
+    const s = instantOf(start, startZone, userZone, zones);
+    let e = end ? instantOf(end, tzidOf(item, 'dtend') ?? startZone, userZone, zones) : s;
+    // An all-day event without an end lasts its day.
+    if (!(e > s) && start.isDate) {
+      const next = start.clone();
+      next.day += 1;
+      next.isDate = true;
+      e = instantOf(next, startZone, userZone, zones);
+    }
+    if (e > s && e > horizon.start && s < horizon.end) busy.push({ start: s, end: e });
+  };
+
+  for (const { master, exceptions } of byUid.values()) {
+    if (busy.length >= MAX_BUSY) break;
+    if (!master) {
+      // Moved occurrences whose series is not in the feed: each stands alone.
+      for (const c of exceptions) {
+        const e = new ICAL.Event(c);
+        add(e.startDate, e.endDate, c);
+      }
+      continue;
+    }
+    const event = new ICAL.Event(master, { exceptions, strictExceptions: false });
+    if (!event.isRecurring()) {
+      add(event.startDate, event.endDate, master);
+      continue;
+    }
+    const it = event.iterator();
+    for (let next = it.next(), n = 0; next && n < MAX_BUSY && busy.length < MAX_BUSY; next = it.next(), n++) {
+      // Occurrences start in order: past the horizon's end, nothing more can overlap it.
+      if (instantOf(next, tzidOf(master, 'dtstart'), userZone, zones) >= horizon.end) break;
+      const details = event.getOccurrenceDetails(next);
+      add(details.startDate, details.endDate, details.item.component);
+    }
+  }
+  return normalize(busy);
+}
