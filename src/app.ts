@@ -27,6 +27,8 @@ import { webRoutes } from './features/web/routes';
 import { webhookRoutes } from './features/webhooks/routes';
 import { WebhookDispatcher } from './features/webhooks/dispatcher';
 import { emailRoutes } from './features/emails/routes';
+import { calendarRoutes } from './features/calendars/routes';
+import { CalendarRefresher } from './features/calendars/refresher';
 import { EmailSender } from './features/emails/sender';
 
 export interface BuildOptions {
@@ -117,9 +119,14 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   webRoutes(app, ctx);
   webhookRoutes(app, ctx);
   emailRoutes(app, ctx);
+  calendarRoutes(app, ctx);
 
-  // Every process works off the shared queues: webhook deliveries, and e-mail when SMTP is set.
-  const workers = [new WebhookDispatcher(ctx, app.log), ...(config.smtpUrl ? [new EmailSender(ctx, app.log, config.smtpUrl)] : [])];
+  // Every process works off the shared queues: webhook deliveries, calendar reads, and e-mail when SMTP is set.
+  const workers = [
+    new WebhookDispatcher(ctx, app.log),
+    new CalendarRefresher(ctx, app.log),
+    ...(config.smtpUrl ? [new EmailSender(ctx, app.log, config.smtpUrl)] : []),
+  ];
   if (options.workers !== false) app.addHook('onReady', async () => workers.forEach((w) => w.start()));
   app.addHook('onClose', async () => {
     await Promise.all(workers.map((w) => w.stop()));

@@ -28,6 +28,8 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Delay before a failed webhook delivery's first retry, in seconds (each later one waits 3× longer). */
   deliveryRetrySeconds: number;
+  /** How often linked calendars are read again, in seconds. */
+  calendarRefreshSeconds: number;
   /** Whether webhooks may be delivered to loopback, private and link-local addresses. */
   outboundAllowPrivate: boolean;
 }
@@ -104,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     deliveryRetrySeconds: integer(env, 'DELIVERY_RETRY_SECONDS', 30, 1, 3600),
     outboundAllowPrivate: boolean(env, 'OUTBOUND_ALLOW_PRIVATE', true),
+    calendarRefreshSeconds: integer(env, 'CALENDAR_REFRESH_SECONDS', 300, 10, 86_400),
   };
 }

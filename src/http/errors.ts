@@ -24,6 +24,7 @@ export const ERRORS = {
   meeting_conflict: { status: 409, title: 'Participants are not free' },
   idempotency_key_reused: { status: 422, title: 'Idempotency key reused with another request' },
   idempotency_key_in_progress: { status: 409, title: 'A request with this idempotency key is in progress' },
+  calendar_unreachable: { status: 422, title: 'The calendar could not be read' },
   gone: { status: 410, title: 'No longer available' },
   payload_too_large: { status: 413, title: 'Request body too large' },
   uri_too_long: { status: 414, title: 'URI too long' },

@@ -12,6 +12,7 @@ import { findUserByUsername, findUsersByUsernames } from '../accounts/repository
 import { defaultRulesOf } from '../schedules/repository';
 import { daysJson } from './days-json';
 import { busyByUser } from './holds';
+import { calendarBusyByUser } from '../calendars/repository';
 import { overrideRange, parseDateWindow } from './window';
 
 /** Each user's default schedule as instants within the window (nothing subtracted). */
@@ -28,19 +29,26 @@ export async function availabilityOfUsers(
   }));
 }
 
-/** Each user's free time within the window: available − held − past. */
+/** Each user's free time within the window: available − held − busy in linked calendars − past. */
 export async function freeTimeOfUsers(
   ctx: AppContext,
   userIds: readonly string[],
   window: Interval,
   q: Queryable = ctx.db,
 ): Promise<Map<string, Interval[]>> {
-  const [available, busy] = await Promise.all([
+  const [available, held, external] = await Promise.all([
     availabilityOfUsers(ctx, userIds, window, q),
     busyByUser(q, userIds, window),
+    calendarBusyByUser(q, userIds, window),
   ]);
   const now = ctx.now();
-  return new Map(userIds.map((id) => [id, freeIntervals({ available: available.get(id)!, busy: busy.get(id)!, notBefore: now })]));
+  return new Map(
+    userIds.map((id) => {
+      const fromCalendars = external.get(id);
+      const busy = fromCalendars ? [...held.get(id)!, ...fromCalendars] : held.get(id)!;
+      return [id, freeIntervals({ available: available.get(id)!, busy, notBefore: now })];
+    }),
+  );
 }
 
 export interface WindowQuery {

@@ -12,6 +12,7 @@ import { defaultRulesOf, rulesForSchedules } from '../schedules/repository';
 import type { EventTypeRow } from '../event-types/repository';
 import * as repo from './repository';
 import { holdsOverlapping } from '../availability/holds';
+import { calendarBusyByUser } from '../calendars/repository';
 
 const MINUTE = 60_000;
 
@@ -114,10 +115,12 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
   const hostIds = hosts.map((h) => h.user_id);
   const ignored = new Set(query.ignoreBooking?.holdIds ?? []);
 
-  const [availability, holds, starts] = await Promise.all([
+  // Only busy time a slot starting in the window could touch, buffers included.
+  const reach = { start: window.start - before, end: window.end + duration + after };
+  const [availability, holds, external, starts] = await Promise.all([
     et.fixed_slots === null ? availabilityByHost(q, et, hostIds, span) : Promise.resolve(null),
-    // Only holds a slot starting in the window could touch, buffers included.
-    holdsOverlapping(q, hostIds, { start: window.start - before, end: window.end + duration + after }),
+    holdsOverlapping(q, hostIds, reach),
+    calendarBusyByUser(q, hostIds, reach),
     et.max_per_day === null ? Promise.resolve([]) : repo.confirmedStarts(q, et.id, span, query.ignoreBooking?.id ?? null),
   ]);
   // Read after the holds: a group slot's hold and its group_slots row commit together, so
@@ -134,6 +137,8 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
     if (ignored.has(h.id) && h.seats_taken <= 1) continue;
     if (!openHoldIds.has(h.id)) busyOf.get(h.user_id)?.push({ start: h.start, end: h.end });
   }
+  // Busy in the hosts' linked calendars too.
+  for (const [id, list] of external) busyOf.get(id)?.push(...list);
   // Normalized once here (back-to-back bookings touch), not again by each day's slot query.
   for (const [id, list] of busyOf) busyOf.set(id, normalize(list));
   const collectiveBusy = et.kind === 'collective' ? union(...hostIds.map((id) => busyOf.get(id)!)) : [];

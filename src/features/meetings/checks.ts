@@ -10,6 +10,7 @@ import { covers, overlaps, type Interval } from '../../domain/intervals';
 import { AppError } from '../../http/errors';
 import { HoldConflictError, holdsOverlapping, insertHold } from '../availability/holds';
 import { availabilityOfUsers } from '../availability/service';
+import { calendarBusyByUser } from '../calendars/repository';
 
 /** A participant whose time a meeting holds. */
 export interface Attendee {
@@ -32,7 +33,7 @@ export interface Conflict {
 
 /**
  * Every (participant, occurrence) that cannot be: 'conflict' when the participant holds other time
- * then, else 'unavailable' when it is outside their hours. Holds of the occurrences in `ours` (the
+ * then (or is busy in a linked calendar), else 'unavailable' when it is outside their hours. Holds of the occurrences in `ours` (the
  * meeting's own, about to be replaced) do not count.
  */
 export async function findConflicts(
@@ -44,11 +45,12 @@ export async function findConflicts(
   if (attendees.length === 0 || slots.length === 0) return [];
   const window = { start: Math.min(...slots.map((s) => s.start)), end: Math.max(...slots.map((s) => s.end)) };
   const ids = attendees.map((a) => a.userId);
-  const [available, holds] = await Promise.all([
+  const [available, holds, external] = await Promise.all([
     availabilityOfUsers(ctx, ids, window),
     holdsOverlapping(ctx.db, ids, window),
+    calendarBusyByUser(ctx.db, ids, window),
   ]);
-  const busy = new Map<string, Interval[]>(ids.map((id) => [id, []]));
+  const busy = new Map<string, Interval[]>(ids.map((id) => [id, [...(external.get(id) ?? [])]]));
   for (const h of holds) {
     if (!(h.source === 'meeting' && h.source_id !== null && ours.has(h.source_id))) busy.get(h.user_id)?.push(h);
   }

@@ -1,0 +1,87 @@
+// Linked calendars over HTTP: /api/v1/calendars.
+import { Type } from 'typebox';
+import type { AppContext } from '../../context';
+import { principalOf } from '../../http/auth';
+import { PageQuery, pageOf } from '../../http/pagination';
+import { IdParams, problems } from '../../http/schemas';
+import type { TypedApp } from '../../http/typed-app';
+import * as calendars from './service';
+
+const Name = Type.String({ minLength: 1, maxLength: 100 });
+const LinkBody = Type.Object({
+  provider: Type.Literal('ics', { description: 'A read-only iCalendar feed (the secret iCal address any provider gives)' }),
+  url: Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) or webcal URL of the feed', examples: ['https://calendar.example.com/feeds/secret/basic.ics'] }),
+  name: Type.Optional(Name),
+});
+const CalendarSchema = Type.Object({
+  id: Type.String(),
+  provider: Type.Literal('ics'),
+  name: Type.String(),
+  url: Type.String({ description: 'Scheme and host only: the rest of a feed URL is its secret' }),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('pending')], {
+    description: 'error: the last read failed; the busy time read before still counts',
+  }),
+  error: Type.Union([Type.String(), Type.Null()]),
+  busy_intervals: Type.Integer(),
+  synced_at: Type.Union([Type.String(), Type.Null()], { description: 'Last successful read' }),
+  next_sync_at: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+export function calendarRoutes(app: TypedApp, ctx: AppContext): void {
+  const tags = ['calendars'];
+  app.get(
+    '/api/v1/calendars',
+    { schema: { tags, summary: 'Your linked calendars', querystring: PageQuery, response: { 200: pageOf(CalendarSchema), ...problems(400, 401) } } },
+    async (request) => calendars.listCalendars(ctx, principalOf(request), request.query),
+  );
+  app.post(
+    '/api/v1/calendars',
+    {
+      schema: {
+        tags,
+        summary: 'Link a calendar: its busy time blocks your availability and slots',
+        description:
+          'Read at once (a feed that cannot be read is a 422 naming why), then again every CALENDAR_REFRESH_SECONDS (300). ' +
+          'Events that are cancelled or marked free do not count; recurring ones are expanded. At most 10 calendars.',
+        body: LinkBody,
+        response: { 201: CalendarSchema, ...problems(400, 401, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await calendars.linkCalendar(ctx, principalOf(request), request.body)),
+  );
+  app.get(
+    '/api/v1/calendars/:id',
+    { schema: { tags, summary: 'One linked calendar', params: IdParams, response: { 200: CalendarSchema, ...problems(400, 401, 404) } } },
+    async (request) => calendars.getCalendar(ctx, principalOf(request), request.params.id),
+  );
+  app.patch(
+    '/api/v1/calendars/:id',
+    {
+      schema: { tags, summary: 'Rename a linked calendar', params: IdParams, body: Type.Object({ name: Name }), response: { 200: CalendarSchema, ...problems(400, 401, 404) } },
+    },
+    async (request) => calendars.renameCalendar(ctx, principalOf(request), request.params.id, request.body.name),
+  );
+  app.delete(
+    '/api/v1/calendars/:id',
+    { schema: { tags, summary: 'Unlink a calendar (its busy time stops counting)', params: IdParams, response: { 204: Type.Null(), ...problems(400, 401, 404) } } },
+    async (request, reply) => {
+      await calendars.unlinkCalendar(ctx, principalOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/calendars/:id/sync',
+    {
+      schema: {
+        tags,
+        summary: 'Read the calendar again now',
+        description: 'A failure is reported in the answer (status "error") and the busy time read before still counts.',
+        params: IdParams,
+        response: { 200: CalendarSchema, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => calendars.syncNow(ctx, principalOf(request), request.params.id),
+  );
+}
