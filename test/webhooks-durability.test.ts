@@ -1,5 +1,6 @@
 // Webhook deliveries survive the process: a booking's delivery that could not be sent yet
-// is still sent after the process is killed with -9 and started again.
+// is still sent after the process is killed with -9 and started again; and processes sharing
+// one PostgreSQL send each delivery once between them.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -75,3 +76,59 @@ for (const store of STORES) {
     });
   });
 }
+
+describe('webhook dispatchers of two processes on one PostgreSQL', { skip: !STORES.includes('postgres') }, () => {
+  it('send each delivery once, none twice', async () => {
+    const db = await createTestDatabase();
+    const received: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        received.push(JSON.parse(body).id);
+        setTimeout(() => {
+          inFlight--;
+          res.writeHead(200).end();
+        }, 50); // slow enough for both dispatchers to be at work at once
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const env = { DATABASE_URL: db.url };
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    try {
+      const host = await call(a.base, 'POST', '/api/v1/auth/signup', { username: 'twoproc', email: 't@example.com', password: PASSWORD, timezone: 'UTC' });
+      const token = host.body.token;
+      const allDay = [{ start: '00:00', end: '24:00' }];
+      const weekly = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]));
+      await call(a.base, 'POST', '/api/v1/schedules', { name: 'Always', timezone: 'UTC', weekly, is_default: true }, token);
+      await call(a.base, 'POST', '/api/v1/event-types', { slug: 'quick', title: 'Quick', duration: 15 }, token);
+      // Several webhooks, so that deliveries of different webhooks are in flight at once.
+      for (let i = 0; i < 4; i++) assert.equal((await call(a.base, 'POST', '/api/v1/webhooks', { url: `${url}?w=${i}`, events: ['booking.created'] }, token)).status, 201);
+      const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+      const slots = (await call(a.base, 'GET', `/api/v1/public/twoproc/quick/slots?date=${date}&timezone=UTC`)).body.slots.slice(0, 10);
+      await Promise.all(
+        slots.map((s: { start: string }, i: number) =>
+          call(i % 2 ? a.base : b.base, 'POST', '/api/v1/public/twoproc/quick/bookings', { start: s.start, invitee: { name: 'I', email: `i${i}@example.com`, timezone: 'UTC' } }),
+        ),
+      );
+      const deadline = Date.now() + 20_000;
+      while (received.length < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1000)); // anything sent twice would arrive by now
+      assert.equal(received.length, 40, 'ten bookings to four webhooks');
+      assert.equal(new Set(received).size, 40, 'no delivery twice');
+      assert.ok(most > 1, 'deliveries were in flight at the same time');
+    } finally {
+      for (const s of [a, b]) {
+        s.child.kill('SIGTERM');
+        await s.exited;
+      }
+      receiver.close();
+      await db.drop();
+    }
+  });
+});
