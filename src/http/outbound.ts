@@ -13,7 +13,11 @@ for (const [prefix, bits] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
 ] as const) internal.addSubnet(prefix, bits, 'ipv4');
-for (const [prefix, bits] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) internal.addSubnet(prefix, bits, 'ipv6');
+// IPv6: loopback and unspecified, unique-local, link-local, multicast, and the prefixes that
+// embed an IPv4 address (NAT64, 6to4), which could reach an internal one.
+for (const [prefix, bits] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16]] as const) {
+  internal.addSubnet(prefix, bits, 'ipv6');
+}
 
 /** Whether an IP address is loopback, private, link-local, shared, multicast or unspecified (IPv4-mapped IPv6 included). */
 export function isInternalAddress(address: string): boolean {

@@ -92,3 +92,34 @@ describe('busy time from an iCalendar feed', () => {
     for (const text of ['', 'hello', '<html></html>', 'BEGIN:VCARD\r\nEND:VCARD']) assert.throws(() => busyFromIcs(text, 'UTC', horizon), FeedError, JSON.stringify(text));
   });
 });
+
+describe('reading a feed in a worker, within a budget', () => {
+  it('a rule ical.js loops on for ever is cut off; the event loop goes on meanwhile', async () => {
+    const { parseFeed } = await import('../../src/features/calendars/parse-feed');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 50);
+    const hostile = feed(vevent('DTSTART:20260401T090000Z', 'DTEND:20260401T100000Z', 'RRULE:FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31;COUNT=2'));
+    await assert.rejects(parseFeed(hostile, 'UTC', horizon, {}, 1500), (e: unknown) => e instanceof FeedError && /took over/.test(e.message));
+    clearInterval(timer);
+    assert.ok(ticks >= 20, `the main thread kept running (${ticks} ticks)`);
+    const ok = await parseFeed(feed(vevent('DTSTART:20260310T090000Z', 'DTEND:20260310T100000Z')), 'UTC', horizon);
+    assert.deepEqual(show(ok.busy), ['2026-03-10T09:00:00Z/2026-03-10T10:00:00Z']);
+  });
+
+  it("this service's own invitations are not busy again; a bad event is skipped, not the feed; a BOM is fine; RDATE-only series keep DTSTART", async () => {
+    const { parseFeed } = await import('../../src/features/calendars/parse-feed');
+    const read = await parseFeed(
+      '\uFEFF' +
+        feed(
+          ['BEGIN:VEVENT', 'UID:0b7c@slotwise.example', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260311T090000Z', 'DTEND:20260311T100000Z', 'END:VEVENT'].join('\r\n'),
+          vevent('SUMMARY:no start'),
+          vevent('DTSTART:20260312T090000Z', 'DTEND:20260312T100000Z', 'RDATE:20260313T090000Z'),
+        ),
+      'UTC',
+      horizon,
+      { ownUidSuffix: '@slotwise.example' },
+    );
+    assert.deepEqual(show(read.busy), ['2026-03-12T09:00:00Z/2026-03-12T10:00:00Z', '2026-03-13T09:00:00Z/2026-03-13T10:00:00Z']);
+    assert.equal(read.skipped, 1);
+  });
+});

@@ -10,6 +10,8 @@ import { normalize, type Interval } from '../../domain/intervals';
 
 /** At most this many busy intervals are read from one feed. */
 export const MAX_BUSY = 20_000;
+/** At most this many occurrences are expanded in one feed, over all its series. */
+export const MAX_OCCURRENCES = 300_000;
 
 export class FeedError extends Error {}
 
@@ -37,20 +39,42 @@ function instantOf(t: ICAL.Time, tzid: string | undefined, userZone: string, zon
   return instantOfWallClock(naiveOf(t), userZone); // floating, or a zone nobody defined
 }
 
+/** The TZID written on the property; a Mozilla-style path ("/mozilla.org/20050126_1/America/New_York") as its IANA name. */
 function tzidOf(c: ICAL.Component, property: 'dtstart' | 'dtend' | 'recurrence-id'): string | undefined {
   const tzid = c.getFirstProperty(property)?.getParameter('tzid');
-  return typeof tzid === 'string' && tzid !== '' ? tzid : undefined;
+  if (typeof tzid !== 'string' || tzid === '') return undefined;
+  if (!isTimeZone(tzid) && tzid.includes('/')) {
+    const parts = tzid.split('/').filter(Boolean);
+    for (let i = 1; i < parts.length; i++) {
+      const name = parts.slice(i).join('/');
+      if (isTimeZone(name)) return name;
+    }
+  }
+  return tzid;
 }
 
 const isBusy = (c: ICAL.Component) =>
   String(c.getFirstPropertyValue('status') ?? '').toUpperCase() !== 'CANCELLED' &&
   String(c.getFirstPropertyValue('transp') ?? '').toUpperCase() !== 'TRANSPARENT';
 
-/** Busy intervals of the feed that overlap `horizon`, normalized. A text that is no iCalendar is a FeedError. */
-export function busyFromIcs(text: string, userZone: string, horizon: Interval): Interval[] {
+export interface FeedOptions {
+  /** Events whose UID ends so are this service's own bookings (sent as invitations): not busy again. */
+  ownUidSuffix?: string;
+}
+
+/**
+ * Busy intervals of the feed that overlap `horizon`, normalized. A text that is no iCalendar
+ * is a FeedError; an event that cannot be read is skipped (and counted), not the whole feed.
+ * Runs in a worker thread with a time limit (parse-feed.ts): a hostile rule can loop in ical.js.
+ */
+export function busyFromIcs(text: string, userZone: string, horizon: Interval, options: FeedOptions = {}): Interval[] {
+  return readFeed(text, userZone, horizon, options).busy;
+}
+
+export function readFeed(text: string, userZone: string, horizon: Interval, options: FeedOptions = {}): { busy: Interval[]; skipped: number; truncated: boolean } {
   let calendar: ICAL.Component;
   try {
-    const parsed = ICAL.parse(text);
+    const parsed = ICAL.parse(text.replace(/^\uFEFF/, ''));
     calendar = new ICAL.Component(parsed as unknown[]);
   } catch {
     throw new FeedError('not an iCalendar file');
@@ -66,6 +90,7 @@ export function busyFromIcs(text: string, userZone: string, horizon: Interval): 
   const byUid = new Map<string, { master?: ICAL.Component; exceptions: ICAL.Component[] }>();
   for (const vevent of calendar.getAllSubcomponents('vevent')) {
     const uid = String(vevent.getFirstPropertyValue('uid') ?? Math.random());
+    if (options.ownUidSuffix && uid.endsWith(options.ownUidSuffix)) continue;
     const entry = byUid.get(uid) ?? { exceptions: [] };
     if (vevent.hasProperty('recurrence-id')) entry.exceptions.push(vevent);
     else entry.master = vevent;
@@ -88,28 +113,37 @@ export function busyFromIcs(text: string, userZone: string, horizon: Interval): 
     if (e > s && e > horizon.start && s < horizon.end) busy.push({ start: s, end: e });
   };
 
+  let skipped = 0;
+  let expanded = 0;
   for (const { master, exceptions } of byUid.values()) {
-    if (busy.length >= MAX_BUSY) break;
-    if (!master) {
-      // Moved occurrences whose series is not in the feed: each stands alone.
-      for (const c of exceptions) {
-        const e = new ICAL.Event(c);
-        add(e.startDate, e.endDate, c);
+    if (busy.length >= MAX_BUSY || expanded >= MAX_OCCURRENCES) break;
+    try {
+      if (!master) {
+        // Moved occurrences whose series is not in the feed: each stands alone.
+        for (const c of exceptions) {
+          const e = new ICAL.Event(c);
+          add(e.startDate, e.endDate, c);
+        }
+        continue;
       }
-      continue;
-    }
-    const event = new ICAL.Event(master, { exceptions, strictExceptions: false });
-    if (!event.isRecurring()) {
-      add(event.startDate, event.endDate, master);
-      continue;
-    }
-    const it = event.iterator();
-    for (let next = it.next(), n = 0; next && n < MAX_BUSY && busy.length < MAX_BUSY; next = it.next(), n++) {
-      // Occurrences start in order: past the horizon's end, nothing more can overlap it.
-      if (instantOf(next, tzidOf(master, 'dtstart'), userZone, zones) >= horizon.end) break;
-      const details = event.getOccurrenceDetails(next);
-      add(details.startDate, details.endDate, details.item.component);
+      const event = new ICAL.Event(master, { exceptions, strictExceptions: false });
+      if (!event.isRecurring()) {
+        add(event.startDate, event.endDate, master);
+        continue;
+      }
+      // A series of RDATEs alone: ical.js yields the extra dates but not DTSTART itself.
+      if (!master.hasProperty('rrule')) add(event.startDate, event.endDate, master);
+      const it = event.iterator();
+      for (let next = it.next(); next && busy.length < MAX_BUSY && expanded < MAX_OCCURRENCES; next = it.next()) {
+        expanded++;
+        // Occurrences start in order: past the horizon's end, nothing more can overlap it.
+        if (instantOf(next, tzidOf(master, 'dtstart'), userZone, zones) >= horizon.end) break;
+        const details = event.getOccurrenceDetails(next);
+        add(details.startDate, details.endDate, details.item.component);
+      }
+    } catch {
+      skipped++; // an event ical.js cannot read (no DTSTART, an impossible rule...): the others still count
     }
   }
-  return normalize(busy);
+  return { busy: normalize(busy), skipped, truncated: busy.length >= MAX_BUSY || expanded >= MAX_OCCURRENCES };
 }

@@ -9,7 +9,8 @@ import type { Principal } from '../../http/auth';
 import { AppError, invalidField, notFound } from '../../http/errors';
 import { getText, RefusedAddressError, ResponseError } from '../../http/outbound';
 import { decodeCursor, paginate } from '../../http/pagination';
-import { busyFromIcs, FeedError } from './ics';
+import { FeedError } from './ics';
+import { parseFeed } from './parse-feed';
 import * as repo from './repository';
 
 export const MAX_CALENDARS = 10;
@@ -66,7 +67,10 @@ async function readFeed(ctx: AppContext, url: string, userZone: string): Promise
       accept: 'text/calendar, */*;q=0.5',
     });
     const now = ctx.now();
-    return { busy: busyFromIcs(text, userZone, { start: now - HORIZON.before, end: now + HORIZON.after }) };
+    // This service's own bookings come back in the host's calendar (the invitation was accepted): not busy twice.
+    const ownUidSuffix = `@${new URL(ctx.config.publicUrl).hostname}`;
+    const read = await parseFeed(text, userZone, { start: now - HORIZON.before, end: now + HORIZON.after }, { ownUidSuffix });
+    return { busy: read.busy };
   } catch (e) {
     const err = e as Error & { code?: string };
     if (err instanceof FeedError || err instanceof ResponseError || err instanceof RefusedAddressError) return { error: err.message };

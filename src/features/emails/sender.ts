@@ -10,7 +10,10 @@ import { Poller } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
 import * as repo from './repository';
 
-const BATCH = 10;
+// One message per round, with SMTP timeouts well inside the claim's 60 s lease: a message is
+// never still being sent by one process when another may claim it again.
+const BATCH = 1;
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 };
 /** Sent and failed e-mails stay listed this long (their bodies are gone once sent). */
 const KEEP_SENT_MS = 30 * 86_400_000;
 
@@ -23,7 +26,7 @@ export class EmailSender {
     private readonly log: FastifyBaseLogger,
     smtpUrl: string,
   ) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    this.transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
     this.poller = new Poller('e-mail sender', log, () => this.runOnce(), () =>
       repo.pruneFinished(queueWriter(ctx.db), new Date(ctx.now() - KEEP_SENT_MS), 1000),
     );
