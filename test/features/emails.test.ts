@@ -9,7 +9,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import ICAL from 'ical.js';
 import { call, isProblem, signUp, startApp, STORES, type TestApp } from '../helpers/app';
-import { book, createEventType, newHost, type Host } from './booking-helpers';
+import { acceptHosting, book, createEventType, newHost, type Host } from './booking-helpers';
 
 function icsEvent(text: string) {
   const calendar = new ICAL.Component(ICAL.parse(text));
@@ -107,6 +107,33 @@ for (const store of STORES) {
       assert.equal(new Set(events.map((e) => e.uid)).size, 1, 'one UID for the booking');
       assert.ok(events[0]!.sequence < events[1]!.sequence && events[1]!.sequence < events[2]!.sequence, 'SEQUENCE grows');
       assert.equal(events[1]!.start, '2026-03-04T10:00:00.000Z');
+    });
+
+    it('a round-robin reschedule that changes host withdraws the invitation from the former host', async () => {
+      const a = await newHost(t.app, 'UTC');
+      const b = await newHost(t.app, 'UTC');
+      const rr = await createEventType(t.app, a, { slug: 'rr', kind: 'round_robin', hosts: [a.username, b.username] });
+      await acceptHosting(t.app, b, rr.id);
+      // The owner is away on the 9th: the booking goes to the colleague; who is away on the 10th.
+      const away = (u: Host, date: string) =>
+        call(t.app, 'PUT', '/api/v1/me/availability/dates', { token: u.token, body: { timezone: 'UTC', dates: [{ date, intervals: [] }] } });
+      assert.equal((await away(a, '2026-03-09')).status, 200);
+      assert.equal((await away(b, '2026-03-10')).status, 200);
+      const booked = await book(t.app, a, 'rr', '2026-03-09T10:00:00Z');
+      assert.equal(booked.status, 201, booked.text);
+      assert.deepEqual(booked.body.hosts, [b.username]);
+      const moved = await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/reschedule`, { token: a.token, body: { start: '2026-03-10T10:00:00Z' } });
+      assert.equal(moved.status, 200, moved.text);
+      assert.deepEqual(moved.body.hosts, [a.username]);
+      const [from, to] = [b, a];
+      const mails = (await outbox()).filter((m) => m.booking_id === booked.body.id && m.event === 'booking.rescheduled');
+      const forFormer = mails.filter((m) => m.to === from.user.email);
+      const forNew = mails.filter((m) => m.to === to.user.email);
+      assert.equal(forFormer.length, 1, JSON.stringify(mails.map((m) => m.to)));
+      assert.match(forFormer[0].subject, /^Moved to another host/);
+      assert.equal(icsEvent(forFormer[0].ics).method, 'CANCEL');
+      assert.equal(forNew.length, 1);
+      assert.equal(icsEvent(forNew[0].ics).method, 'REQUEST');
     });
 
     it('a booking that fails sends nothing; only admins read the outbox', async () => {

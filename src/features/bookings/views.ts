@@ -85,10 +85,11 @@ export function meetingItemView(ctx: AppContext, row: MeetingBookingRow, timezon
 
 /**
  * The booking as an iCalendar object: times in UTC, a UID that stays for the booking's whole
- * life, and a SEQUENCE that grows with each change; a cancelled booking is METHOD:CANCEL.
+ * life, and a SEQUENCE that grows with each change; a cancelled booking is METHOD:CANCEL (so is
+ * the copy for a host a round-robin reschedule took the booking from: `cancelled: true`).
  */
-export function bookingIcs(ctx: AppContext, row: BookingRow): string {
-  const cancelled = row.status === 'cancelled';
+export function bookingIcs(ctx: AppContext, row: BookingRow, options: { cancelled?: boolean } = {}): string {
+  const cancelled = options.cancelled ?? row.status === 'cancelled';
   const calendar = ical({
     prodId: { company: 'Slotwise', product: 'Slotwise', language: 'EN' },
     method: cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,

@@ -46,7 +46,7 @@ interface Recipient {
   email: string;
   name: string;
   timeZone: string;
-  role: 'host' | 'invitee' | 'guest';
+  role: 'host' | 'invitee' | 'guest' | 'former host';
 }
 
 function lines(...xs: (string | null | false | undefined)[]): string {
@@ -58,14 +58,16 @@ function body(
   row: BookingRow,
   event: BookingEvent,
   to: Recipient,
-  extra: { previous?: { start: number; end: number }; inviteeToken?: string },
+  extra: { previous?: { start: number; end: number }; inviteeToken?: string; formerHosts?: readonly string[] },
 ): string {
   const when = humanTime(row.start, row.end, to.timeZone);
   const host = row.owner_name || row.owner_username;
   const links = to.role === 'invitee' && extra.inviteeToken ? inviteeLinks(ctx, extra.inviteeToken) : null;
   const answers = Object.entries(row.answers).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   const heading =
-    event === 'booking.created'
+    to.role === 'former host'
+      ? `${row.title} with ${row.invitee_name} has moved to another host: it is off your calendar.`
+      : event === 'booking.created'
       ? to.role === 'host'
         ? `${row.invitee_name} booked ${row.title} with you.`
         : `Your ${row.title} with ${host} is booked.`
@@ -99,20 +101,26 @@ export async function queueBookingEmails(
   tx: Queryable,
   event: BookingEvent,
   row: BookingRow,
-  extra: { previous?: { start: number; end: number }; inviteeToken?: string },
+  extra: { previous?: { start: number; end: number }; inviteeToken?: string; formerHosts?: readonly string[] },
 ): Promise<void> {
   const hostIds = [...new Set([row.owner_id, ...row.hosts.map((h) => h.user_id)])];
-  const hosts = await tx.query<{ email: string; name: string; username: string; timezone: string }>(
-    'SELECT email, name, username, timezone FROM users WHERE id = ANY($1::uuid[]) ORDER BY username',
-    [hostIds],
+  const formerIds = (extra.formerHosts ?? []).filter((id) => !hostIds.includes(id));
+  const people = await tx.query<{ id: string; email: string; name: string; username: string; timezone: string }>(
+    'SELECT id, email, name, username, timezone FROM users WHERE id = ANY($1::uuid[]) ORDER BY username',
+    [[...hostIds, ...formerIds]],
   );
+  const hosts = people.filter((p) => hostIds.includes(p.id));
+  const formerHosts = people.filter((p) => formerIds.includes(p.id));
   const recipients: Recipient[] = [
     { email: row.invitee_email, name: row.invitee_name, timeZone: row.invitee_timezone, role: 'invitee' },
     ...row.guests.map((email) => ({ email, name: email, timeZone: row.invitee_timezone, role: 'guest' as const })),
     ...hosts.map((h) => ({ email: h.email, name: h.name || h.username, timeZone: h.timezone, role: 'host' as const })),
+    // A round-robin reschedule took the booking from them: their copy is withdrawn (METHOD:CANCEL).
+    ...formerHosts.map((h) => ({ email: h.email, name: h.name || h.username, timeZone: h.timezone, role: 'former host' as const })),
   ];
   const ics = bookingIcs(ctx, row);
   const method = row.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
+  const withdrawn = formerHosts.length > 0 ? bookingIcs(ctx, row, { cancelled: true }) : null;
   const at = new Date(ctx.now());
   const seen = new Set<string>();
   const emails: repo.NewEmail[] = [];
@@ -120,16 +128,17 @@ export async function queueBookingEmails(
     const key = to.email.toLowerCase();
     if (seen.has(key)) continue; // a host booking themselves, a guest named twice: one e-mail each
     seen.add(key);
-    const who = to.role === 'host' ? row.invitee_name : row.owner_name || row.owner_username;
+    const who = to.role === 'host' || to.role === 'former host' ? row.invitee_name : row.owner_name || row.owner_username;
+    const former = to.role === 'former host';
     emails.push({
       id: randomUUID(),
       bookingId: row.id,
       event,
       to: to.email,
-      subject: `${VERB[event]}: ${row.title} with ${who}, ${humanTime(row.start, row.end, to.timeZone)}`,
+      subject: `${former ? 'Moved to another host' : VERB[event]}: ${row.title} with ${who}, ${humanTime(row.start, row.end, to.timeZone)}`,
       text: body(ctx, row, event, to, extra),
-      ics,
-      icsMethod: method,
+      ics: former ? withdrawn : ics,
+      icsMethod: former ? 'CANCEL' : method,
       status: ctx.config.smtpUrl ? 'pending' : 'kept',
       at,
     });
