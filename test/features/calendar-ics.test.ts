@@ -73,6 +73,32 @@ describe('busy time from an iCalendar feed', () => {
     assert.deepEqual(show(busy), ['2026-03-02T14:00:00Z/2026-03-02T15:00:00Z', '2026-03-16T19:00:00Z/2026-03-16T20:00:00Z']);
   });
 
+  it('EXDATE and RECURRENCE-ID written in UTC match a series in an IANA zone without a VTIMEZONE; an occurrence moved in from past the horizon counts', () => {
+    const uid = 'series-utc';
+    const series = (...lines: string[]) => ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', ...lines, 'END:VEVENT'].join('\r\n');
+    const busy = busyFromIcs(
+      feed(
+        series('DTSTART;TZID=Europe/Berlin:20260302T090000', 'DTEND;TZID=Europe/Berlin:20260302T100000', 'RRULE:FREQ=WEEKLY;COUNT=12', 'EXDATE:20260309T080000Z'),
+        series('RECURRENCE-ID:20260316T080000Z', 'DTSTART:20260316T120000Z', 'DTEND:20260316T130000Z'),
+        // The occurrence of 18 May (past the horizon's end) moved to 20 April.
+        series('RECURRENCE-ID;TZID=Europe/Berlin:20260518T090000', 'DTSTART:20260420T150000Z', 'DTEND:20260420T160000Z'),
+      ),
+      'UTC',
+      horizon,
+    );
+    assert.deepEqual(show(busy), [
+      '2026-03-02T08:00:00Z/2026-03-02T09:00:00Z',
+      '2026-03-16T12:00:00Z/2026-03-16T13:00:00Z',
+      '2026-03-23T08:00:00Z/2026-03-23T09:00:00Z',
+      '2026-03-30T07:00:00Z/2026-03-30T08:00:00Z',
+      '2026-04-06T07:00:00Z/2026-04-06T08:00:00Z',
+      '2026-04-13T07:00:00Z/2026-04-13T08:00:00Z',
+      '2026-04-20T07:00:00Z/2026-04-20T08:00:00Z',
+      '2026-04-20T15:00:00Z/2026-04-20T16:00:00Z',
+      '2026-04-27T07:00:00Z/2026-04-27T08:00:00Z',
+    ]);
+  });
+
   it('an endless series stops at the horizon; what is outside it is left out; overlaps merge', () => {
     const busy = busyFromIcs(
       feed(

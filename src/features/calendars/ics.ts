@@ -126,20 +126,50 @@ export function readFeed(text: string, userZone: string, horizon: Interval, opti
         }
         continue;
       }
-      const event = new ICAL.Event(master, { exceptions, strictExceptions: false });
+      // Exceptions (RECURRENCE-ID) and EXDATEs are matched to occurrences here, by instant:
+      // ical.js matches them by wall-clock text, which fails when one is written in UTC and the
+      // series in a zone it has no VTIMEZONE for.
+      const event = new ICAL.Event(master);
       if (!event.isRecurring()) {
         add(event.startDate, event.endDate, master);
+        for (const c of exceptions) add(new ICAL.Event(c).startDate, new ICAL.Event(c).endDate, c);
         continue;
       }
+      const seriesZone = tzidOf(master, 'dtstart');
+      const excluded = new Set<number>();
+      for (const p of master.getAllProperties('exdate')) {
+        const tzid = p.getParameter('tzid');
+        for (const v of p.getValues() as ICAL.Time[]) excluded.add(instantOf(v, typeof tzid === 'string' ? tzid : seriesZone, userZone, zones));
+      }
+      const moved = new Map<number, ICAL.Component>();
+      for (const c of exceptions) {
+        const rid = c.getFirstPropertyValue('recurrence-id') as ICAL.Time | null;
+        if (rid) moved.set(instantOf(rid, tzidOf(c, 'recurrence-id') ?? seriesZone, userZone, zones), c);
+      }
+      const occurrence = (start: ICAL.Time, end: ICAL.Time | null) => {
+        const at = instantOf(start, seriesZone, userZone, zones);
+        const exception = moved.get(at);
+        if (exception) {
+          moved.delete(at);
+          const e = new ICAL.Event(exception);
+          add(e.startDate, e.endDate, exception);
+        } else if (!excluded.has(at)) add(start, end, master);
+      };
       // A series of RDATEs alone: ical.js yields the extra dates but not DTSTART itself.
-      if (!master.hasProperty('rrule')) add(event.startDate, event.endDate, master);
+      if (!master.hasProperty('rrule')) occurrence(event.startDate, event.endDate);
       const it = event.iterator();
       for (let next = it.next(); next && busy.length < MAX_BUSY && expanded < MAX_OCCURRENCES; next = it.next()) {
         expanded++;
         // Occurrences start in order: past the horizon's end, nothing more can overlap it.
-        if (instantOf(next, tzidOf(master, 'dtstart'), userZone, zones) >= horizon.end) break;
+        if (instantOf(next, seriesZone, userZone, zones) >= horizon.end) break;
         const details = event.getOccurrenceDetails(next);
-        add(details.startDate, details.endDate, details.item.component);
+        occurrence(details.startDate, details.endDate);
+      }
+      // Exceptions no occurrence claimed (moved in from past the horizon, or of dates the rule
+      // does not give) are occurrences where they now are.
+      for (const c of moved.values()) {
+        const e = new ICAL.Event(c);
+        add(e.startDate, e.endDate, c);
       }
     } catch {
       skipped++; // an event ical.js cannot read (no DTSTART, an impossible rule...): the others still count
