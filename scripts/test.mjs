@@ -17,6 +17,17 @@ function findTests(dir) {
 }
 
 const files = (only.length ? only : findTests(path.join(root, 'test'))).sort();
+
+// The CalDAV tests run against Radicale, a real CalDAV server (Debian package): install it
+// when it is missing and this machine can (root with apt-get).
+if (spawnSync('radicale', ['--version']).error && process.getuid?.() === 0 && !spawnSync('apt-get', ['--version']).error) {
+  console.log('Installing radicale (a CalDAV server for the tests)...');
+  const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (apt(['install', '-y', '--no-install-recommends', 'radicale']).status !== 0) {
+    apt(['update']);
+    apt(['install', '-y', '--no-install-recommends', 'radicale']);
+  }
+}
 const env = { ...process.env, TZ: 'Asia/Kathmandu', NODE_ENV: 'test' };
 
 if (!only.length) {

@@ -88,16 +88,23 @@ export class ResponseError extends Error {
 
 /** GETs a text document (at most `maxBytes`); a non-2xx answer or a redirect is a ResponseError. */
 export function getText(url: string, options: { signal: AbortSignal; allowPrivate: boolean; maxBytes: number; accept?: string }): Promise<string> {
+  return requestText('GET', url, { ...options, headers: options.accept ? { accept: options.accept } : {} });
+}
+
+/** Sends a request (CalDAV's REPORT, say) and answers the text of a 2xx response (at most `maxBytes`); anything else is a ResponseError. */
+export function requestText(
+  method: string,
+  url: string,
+  options: { signal: AbortSignal; allowPrivate: boolean; maxBytes: number; headers?: Record<string, string>; body?: string },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     checkLiteral(target, options.allowPrivate);
-    const request = (target.protocol === 'https:' ? https : http).get(
+    const headers: Record<string, string | number> = { 'user-agent': 'Slotwise/1', ...options.headers };
+    if (options.body !== undefined) headers['content-length'] = Buffer.byteLength(options.body);
+    const request = (target.protocol === 'https:' ? https : http).request(
       target,
-      {
-        headers: { 'user-agent': 'Slotwise/1', ...(options.accept ? { accept: options.accept } : {}) },
-        signal: options.signal,
-        ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
-      },
+      { method, headers, signal: options.signal, ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }) },
       (res) => {
         const status = res.statusCode ?? 0;
         if (status < 200 || status > 299) {
@@ -118,5 +125,6 @@ export function getText(url: string, options: { signal: AbortSignal; allowPrivat
       },
     );
     request.on('error', reject);
+    request.end(options.body);
   });
 }

@@ -16,10 +16,11 @@ export interface FeedBusy {
   truncated: boolean;
 }
 
-export function parseFeed(text: string, userZone: string, horizon: Interval, options: FeedOptions = {}, budgetMs = READ_BUDGET_MS): Promise<FeedBusy> {
+/** Busy time of a feed's text, or of several calendar objects' texts (CalDAV) together. */
+export function parseFeed(text: string | string[], userZone: string, horizon: Interval, options: FeedOptions = {}, budgetMs = READ_BUDGET_MS): Promise<FeedBusy> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./ics-worker.mjs', import.meta.url), {
-      workerData: { text, userZone, horizon, options },
+      workerData: { texts: Array.isArray(text) ? text : [text], userZone, horizon, options },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     let settled = false;

@@ -7,9 +7,12 @@ import type { Interval } from '../../domain/intervals';
 export interface CalendarRow {
   id: string;
   user_id: string;
-  provider: 'ics';
+  provider: 'ics' | 'caldav';
   name: string;
   url: string;
+  /** CalDAV account (stored as given: the server needs it on every read). */
+  username: string | null;
+  password: string | null;
   busy_hash: string | null;
   busy_count: number;
   synced_at: Date | null;
@@ -19,16 +22,16 @@ export interface CalendarRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, user_id, provider, name, url, busy_hash, busy_count, synced_at, sync_error, next_sync_at, created_at, updated_at';
+const COLUMNS = 'id, user_id, provider, name, url, username, password, busy_hash, busy_count, synced_at, sync_error, next_sync_at, created_at, updated_at';
 
 export async function insertCalendar(
   q: Queryable,
-  c: { userId: string; name: string; url: string; nextSyncAt: Date; at: Date },
+  c: { userId: string; provider: 'ics' | 'caldav'; name: string; url: string; username: string | null; password: string | null; nextSyncAt: Date; at: Date },
 ): Promise<CalendarRow> {
   const [row] = await q.query<CalendarRow>(
-    `INSERT INTO calendars (user_id, provider, name, url, next_sync_at, created_at, updated_at)
-     VALUES ($1, 'ics', $2, $3, $4, $5, $5) RETURNING ${COLUMNS}`,
-    [c.userId, c.name, c.url, c.nextSyncAt, c.at],
+    `INSERT INTO calendars (user_id, provider, name, url, username, password, next_sync_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
+    [c.userId, c.provider, c.name, c.url, c.username, c.password, c.nextSyncAt, c.at],
   );
   return row!;
 }

@@ -8,14 +8,24 @@ import type { TypedApp } from '../../http/typed-app';
 import * as calendars from './service';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
-const LinkBody = Type.Object({
-  provider: Type.Literal('ics', { description: 'A read-only iCalendar feed (the secret iCal address any provider gives)' }),
-  url: Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) or webcal URL of the feed', examples: ['https://calendar.example.com/feeds/secret/basic.ics'] }),
-  name: Type.Optional(Name),
-});
+const Url = Type.String({ minLength: 1, maxLength: 2000 });
+const LinkBody = Type.Union([
+  Type.Object({
+    provider: Type.Literal('ics', { description: 'A read-only iCalendar feed (the secret iCal address any provider gives)' }),
+    url: { ...Url, description: 'http(s) or webcal URL of the feed', examples: ['https://calendar.example.com/feeds/secret/basic.ics'] },
+    name: Type.Optional(Name),
+  }),
+  Type.Object({
+    provider: Type.Literal('caldav', { description: 'A CalDAV calendar (Fastmail, iCloud, Nextcloud, Radicale...)' }),
+    url: { ...Url, description: 'The calendar collection URL', examples: ['https://caldav.example.com/dav/calendars/user/ada/work/'] },
+    username: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 500, description: 'Password or app password; never shown back' }),
+    name: Type.Optional(Name),
+  }),
+]);
 const CalendarSchema = Type.Object({
   id: Type.String(),
-  provider: Type.Literal('ics'),
+  provider: Type.Union([Type.Literal('ics'), Type.Literal('caldav')]),
   name: Type.String(),
   url: Type.String({ description: 'Scheme and host only: the rest of a feed URL is its secret' }),
   status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('pending')], {
@@ -43,7 +53,8 @@ export function calendarRoutes(app: TypedApp, ctx: AppContext): void {
         tags,
         summary: 'Link a calendar: its busy time blocks your availability and slots',
         description:
-          'Read at once (a feed that cannot be read is a 422 naming why), then again every CALENDAR_REFRESH_SECONDS (300). ' +
+          'An iCalendar feed `{provider: "ics", url}` or a CalDAV calendar `{provider: "caldav", url, username, password}`. ' +
+          'Read at once (one that cannot be read is a 422 naming why), then again every CALENDAR_REFRESH_SECONDS (300). ' +
           'Events that are cancelled or marked free do not count; recurring ones are expanded. At most 10 calendars.',
         body: LinkBody,
         response: { 201: CalendarSchema, ...problems(400, 401, 409, 422) },

@@ -7,7 +7,7 @@ import { queueWriter } from '../../db/database';
 import type { Interval } from '../../domain/intervals';
 import type { Principal } from '../../http/auth';
 import { AppError, invalidField, notFound } from '../../http/errors';
-import { getText, RefusedAddressError, ResponseError } from '../../http/outbound';
+import { getText, RefusedAddressError, requestText, ResponseError } from '../../http/outbound';
 import { decodeCursor, paginate } from '../../http/pagination';
 import { FeedError } from './ics';
 import { parseFeed } from './parse-feed';
@@ -42,37 +42,80 @@ function view(row: repo.CalendarRow) {
   };
 }
 
-/** http(s), or webcal(s) as the https it stands for; no credentials in it. */
-function feedUrl(raw: string): string {
+/** http(s) (or, for a feed, webcal(s) as the https it stands for); no credentials in it. */
+function feedUrl(raw: string, webcal: boolean): string {
   let url: URL;
   try {
-    url = new URL(raw.replace(/^webcals?:/i, 'https:'));
+    url = new URL(webcal ? raw.replace(/^webcals?:/i, 'https:') : raw);
   } catch {
     throw invalidField('url', 'is not an absolute URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', 'must be http, https or webcal');
-  if (url.username || url.password) throw invalidField('url', 'must not carry credentials');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', webcal ? 'must be http, https or webcal' : 'must be http or https');
+  if (url.username || url.password) throw invalidField('url', 'must not carry credentials (CalDAV: give username and password)');
   return url.toString();
 }
 
 const hashOf = (busy: readonly Interval[]) => createHash('sha256').update(JSON.stringify(busy)).digest('hex');
 
-/** Reads the feed's busy time; a readable reason when it cannot. */
-async function readFeed(ctx: AppContext, url: string, userZone: string): Promise<{ busy: Interval[] } | { error: string }> {
+type Source = Pick<repo.CalendarRow, 'provider' | 'url' | 'username' | 'password'>;
+
+/** A CalDAV time-range calendar-query: the events of the collection in the horizon, with their data. */
+function calendarQuery(horizon: Interval): string {
+  const utc = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>' +
+    '<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">' +
+    '<d:prop><c:calendar-data/></d:prop>' +
+    '<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">' +
+    `<c:time-range start="${utc(horizon.start)}" end="${utc(horizon.end)}"/>` +
+    '</c:comp-filter></c:comp-filter></c:filter></c:calendar-query>'
+  );
+}
+
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** The calendar-data texts of a multistatus answer (any namespace prefix; CDATA or escaped text). */
+export function calendarDataOf(xml: string): string[] {
+  const texts: string[] = [];
+  for (const m of xml.matchAll(/<(?:[\w.-]+:)?calendar-data\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?calendar-data>/g)) {
+    const raw = m[1]!;
+    const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(raw);
+    texts.push(
+      cdata
+        ? cdata[1]!
+        : raw.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, e: string) =>
+            e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : (XML_ENTITIES[e] ?? whole),
+          ),
+    );
+  }
+  return texts;
+}
+
+/** Reads the calendar's busy time; a readable reason when it cannot. */
+async function readFeed(ctx: AppContext, source: Source, userZone: string): Promise<{ busy: Interval[] } | { error: string }> {
   try {
-    const text = await getText(url, {
-      signal: AbortSignal.timeout(FEED_TIMEOUT_MS),
-      allowPrivate: ctx.config.outboundAllowPrivate,
-      maxBytes: FEED_MAX_BYTES,
-      accept: 'text/calendar, */*;q=0.5',
-    });
     const now = ctx.now();
+    const horizon = { start: now - HORIZON.before, end: now + HORIZON.after };
+    const request = { signal: AbortSignal.timeout(FEED_TIMEOUT_MS), allowPrivate: ctx.config.outboundAllowPrivate, maxBytes: FEED_MAX_BYTES };
+    let texts: string | string[];
+    if (source.provider === 'caldav') {
+      const auth = Buffer.from(`${source.username ?? ''}:${source.password ?? ''}`).toString('base64');
+      const xml = await requestText('REPORT', source.url, {
+        ...request,
+        headers: { authorization: `Basic ${auth}`, depth: '1', 'content-type': 'application/xml; charset=utf-8' },
+        body: calendarQuery(horizon),
+      });
+      if (!/multistatus/i.test(xml)) throw new FeedError('not a CalDAV calendar (no multistatus answer)');
+      texts = calendarDataOf(xml);
+    } else {
+      texts = await getText(source.url, { ...request, accept: 'text/calendar, */*;q=0.5' });
+    }
     // This service's own bookings come back in the host's calendar (the invitation was accepted): not busy twice.
     const ownUidSuffix = `@${new URL(ctx.config.publicUrl).hostname}`;
-    const read = await parseFeed(text, userZone, { start: now - HORIZON.before, end: now + HORIZON.after }, { ownUidSuffix });
-    return { busy: read.busy };
+    return { busy: (await parseFeed(texts, userZone, horizon, { ownUidSuffix })).busy };
   } catch (e) {
     const err = e as Error & { code?: string };
+    if (err instanceof ResponseError && err.status === 401) return { error: 'HTTP 401: the server refused the username or password' };
     if (err instanceof FeedError || err instanceof ResponseError || err instanceof RefusedAddressError) return { error: err.message };
     if (err.name === 'TimeoutError' || err.name === 'AbortError') return { error: `no answer within ${FEED_TIMEOUT_MS / 1000} s` };
     return { error: err.code ?? err.message };
@@ -89,7 +132,7 @@ async function timeZoneOf(ctx: AppContext, userId: string): Promise<string> {
  * write empties the read caches), a failure keeps it and is recorded. Answers the error, if any.
  */
 export async function syncCalendar(ctx: AppContext, row: repo.CalendarRow, lease?: string): Promise<string | null> {
-  const read = await readFeed(ctx, row.url, await timeZoneOf(ctx, row.user_id));
+  const read = await readFeed(ctx, row, await timeZoneOf(ctx, row.user_id));
   const at = ctx.now();
   const next = new Date(at + ctx.config.calendarRefreshSeconds * 1000);
   if ('error' in read) {
@@ -113,19 +156,28 @@ async function own(ctx: AppContext, principal: Principal, id: string) {
   return row;
 }
 
-export async function linkCalendar(ctx: AppContext, principal: Principal, input: { provider: 'ics'; url: string; name?: string }) {
-  const url = feedUrl(input.url);
+export type LinkInput =
+  | { provider: 'ics'; url: string; name?: string }
+  | { provider: 'caldav'; url: string; username: string; password: string; name?: string };
+
+export async function linkCalendar(ctx: AppContext, principal: Principal, input: LinkInput) {
+  const source: Source =
+    input.provider === 'caldav'
+      ? { provider: 'caldav', url: feedUrl(input.url, false), username: input.username, password: input.password }
+      : { provider: 'ics', url: feedUrl(input.url, true), username: null, password: null };
   if ((await repo.countCalendars(ctx.db, principal.userId)) >= MAX_CALENDARS) {
     throw new AppError('conflict', `You have linked ${MAX_CALENDARS} calendars, the most one user may: unlink one first`);
   }
-  const read = await readFeed(ctx, url, principal.timezone);
-  if ('error' in read) throw new AppError('calendar_unreachable', `The feed could not be read: ${read.error}`, { errors: [{ field: 'url', message: read.error }] });
+  const read = await readFeed(ctx, source, principal.timezone);
+  if ('error' in read) {
+    throw new AppError('calendar_unreachable', `The calendar could not be read: ${read.error}`, { errors: [{ field: 'url', message: read.error }] });
+  }
   const at = ctx.now();
   const row = await ctx.db.transaction(async (tx) => {
     const inserted = await repo.insertCalendar(tx, {
       userId: principal.userId,
-      name: input.name ?? new URL(url).hostname,
-      url,
+      ...source,
+      name: input.name ?? new URL(source.url).hostname,
       nextSyncAt: new Date(at + ctx.config.calendarRefreshSeconds * 1000),
       at: new Date(at),
     });
