@@ -29,6 +29,7 @@ import { WebhookDispatcher } from './features/webhooks/dispatcher';
 import { emailRoutes } from './features/emails/routes';
 import { calendarRoutes } from './features/calendars/routes';
 import { CalendarRefresher } from './features/calendars/refresher';
+import { CalendarWriter } from './features/calendars/writes';
 import { EmailSender } from './features/emails/sender';
 
 export interface BuildOptions {
@@ -121,10 +122,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   emailRoutes(app, ctx);
   calendarRoutes(app, ctx);
 
-  // Every process works off the shared queues: webhook deliveries, calendar reads, and e-mail when SMTP is set.
+  // Every process works off the shared queues: webhook deliveries, calendar reads and writes, and e-mail when SMTP is set.
   const workers = [
     new WebhookDispatcher(ctx, app.log),
     new CalendarRefresher(ctx, app.log),
+    new CalendarWriter(ctx, app.log),
     ...(config.smtpUrl ? [new EmailSender(ctx, app.log, config.smtpUrl)] : []),
   ];
   if (options.workers !== false) app.addHook('onReady', async () => workers.forEach((w) => w.start()));

@@ -69,3 +69,28 @@ export class Poller {
     }
   }
 }
+
+/** A worker of one queue: a Poller around `runOnce` (one round; how many jobs it took) and `chores`. */
+export abstract class QueueWorker {
+  private readonly poller: Poller;
+
+  constructor(name: string, log: FastifyBaseLogger, pollMs = 250) {
+    this.poller = new Poller(name, log, () => this.runOnce(), () => this.chores(), pollMs);
+  }
+
+  abstract runOnce(): Promise<number>;
+
+  /** Housekeeping (clearing out old finished jobs), at most every ten minutes. */
+  protected async chores(): Promise<unknown> {
+    return undefined;
+  }
+
+  start(): void {
+    this.poller.start();
+  }
+
+  /** Stops polling and waits for the round in flight. */
+  async stop(): Promise<void> {
+    await this.poller.stop();
+  }
+}

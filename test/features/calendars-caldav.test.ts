@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { call, isProblem, startApp, STORES, type TestApp } from '../helpers/app';
 import { dav, startRadicale, type Radicale } from '../helpers/radicale';
-import { newHost, type Host } from './booking-helpers';
+import { book, createEventType, newHost, type Host } from './booking-helpers';
 
 const event = (uid: string, start: string, end: string, extra: string[] = []) =>
   ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z',
@@ -51,6 +51,36 @@ for (const store of STORES) {
       const again = await call(t.app, 'POST', `/api/v1/calendars/${linked.body.id}/sync`, { token: host.token });
       assert.deepEqual([again.body.status, again.body.busy_intervals], ['ok', 2]);
       assert.deepEqual(await day('2026-03-05'), ['12:00-17:00']);
+    });
+
+    it('chosen for writing, it gets each booking as an event, and loses it when the booking is cancelled', async () => {
+      const [cal] = (await call(t.app, 'GET', '/api/v1/calendars', { token: host.token })).body.data;
+      const chosen = await call(t.app, 'PATCH', `/api/v1/calendars/${cal.id}`, { token: host.token, body: { write_bookings: true } });
+      assert.equal(chosen.status, 200, chosen.text);
+      assert.equal(chosen.body.write_bookings, true);
+      await createEventType(t.app, host, { slug: 'intro', title: 'Intro' });
+      const booked = await book(t.app, host, 'intro', '2026-03-06T09:00:00Z');
+      assert.equal(booked.status, 201, booked.text);
+      const object = () => dav(radicale.base, 'ada', 'pw-ada', 'GET', `/ada/work/${booked.body.id}.ics`);
+      let got = await object();
+      for (let i = 0; i < 250 && got.status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        got = await object();
+      }
+      assert.equal(got.status, 200, 'the event was put into the calendar');
+      assert.match(got.text, new RegExp(`UID:${booked.body.id}@`));
+      assert.doesNotMatch(got.text, /^METHOD:/m, 'a calendar object carries no METHOD');
+      // Read back, this service's own event is not busy a second time.
+      const synced = await call(t.app, 'POST', `/api/v1/calendars/${cal.id}/sync`, { token: host.token });
+      assert.equal(synced.body.busy_intervals, 2);
+
+      const cancelled = await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/cancel`, { token: host.token, body: {} });
+      assert.equal(cancelled.status, 200, cancelled.text);
+      for (let i = 0; i < 250 && got.status !== 404; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        got = await object();
+      }
+      assert.equal(got.status, 404, 'the event was deleted');
     });
 
     it('wrong credentials, or a URL that is no calendar, are refused with a reason', async () => {

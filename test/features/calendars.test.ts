@@ -125,6 +125,8 @@ for (const store of STORES) {
       assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/calendars/${list[0].id}`, { token: stranger.token }), 404));
       assert.ok(isProblem(await call(t.app, 'DELETE', `/api/v1/calendars/${list[0].id}`, { token: stranger.token }), 404));
       assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/calendars'), 401));
+      const readOnly = await call(t.app, 'PATCH', `/api/v1/calendars/${list[0].id}`, { token: host.token, body: { write_bookings: true } });
+      assert.ok(isProblem(readOnly, 400), 'a feed is read-only: bookings cannot be written into it');
       const renamed = await call(t.app, 'PATCH', `/api/v1/calendars/${list[0].id}`, { token: host.token, body: { name: 'Office' } });
       assert.equal(renamed.body.name, 'Office');
       assert.equal((await call(t.app, 'DELETE', `/api/v1/calendars/${list[0].id}`, { token: host.token })).status, 204);

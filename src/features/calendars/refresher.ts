@@ -3,29 +3,19 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context';
 import { queueWriter } from '../../db/database';
-import { Poller } from '../../jobs/poller';
+import { QueueWorker } from '../../jobs/poller';
 import * as repo from './repository';
 import { syncCalendar } from './service';
 
 const LEASE_MS = 5 * 60_000;
 const BATCH = 4;
 
-export class CalendarRefresher {
-  private readonly poller: Poller;
-
+export class CalendarRefresher extends QueueWorker {
   constructor(
     private readonly ctx: AppContext,
     log: FastifyBaseLogger,
   ) {
-    this.poller = new Poller('calendar refresher', log, () => this.runOnce(), undefined, 1000);
-  }
-
-  start(): void {
-    this.poller.start();
-  }
-
-  stop(): Promise<void> {
-    return this.poller.stop();
+    super('calendar refresher', log, 1000);
   }
 
   async runOnce(): Promise<number> {

@@ -15,6 +15,7 @@ export interface CalendarRow {
   password: string | null;
   busy_hash: string | null;
   busy_count: number;
+  write_bookings: boolean;
   synced_at: Date | null;
   sync_error: string | null;
   next_sync_at: Date;
@@ -22,7 +23,7 @@ export interface CalendarRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, user_id, provider, name, url, username, password, busy_hash, busy_count, synced_at, sync_error, next_sync_at, created_at, updated_at';
+const COLUMNS = 'id, user_id, provider, name, url, username, password, busy_hash, busy_count, write_bookings, synced_at, sync_error, next_sync_at, created_at, updated_at';
 
 export async function insertCalendar(
   q: Queryable,
@@ -55,10 +56,19 @@ export async function countCalendars(q: Queryable, userId: string): Promise<numb
   return row?.n ?? 0;
 }
 
-export async function renameCalendar(q: Queryable, userId: string, id: string, name: string, at: Date): Promise<CalendarRow | undefined> {
-  const [row] = await q.query<CalendarRow>(
-    `UPDATE calendars SET name = $3, updated_at = $4 WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
-    [id, userId, name, at],
+/** Renames and/or (un)chooses the calendar bookings are written into (one per user: choosing it unchooses the others). */
+export async function updateCalendar(
+  tx: Queryable,
+  userId: string,
+  id: string,
+  changes: { name?: string; writeBookings?: boolean },
+  at: Date,
+): Promise<CalendarRow | undefined> {
+  if (changes.writeBookings === true) await tx.query('UPDATE calendars SET write_bookings = false WHERE user_id = $1 AND write_bookings AND id <> $2', [userId, id]);
+  const [row] = await tx.query<CalendarRow>(
+    `UPDATE calendars SET name = COALESCE($3, name), write_bookings = COALESCE($4, write_bookings), updated_at = $5
+      WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
+    [id, userId, changes.name ?? null, changes.writeBookings ?? null, at],
   );
   return row;
 }

@@ -33,6 +33,7 @@ const CalendarSchema = Type.Object({
   }),
   error: Type.Union([Type.String(), Type.Null()]),
   busy_intervals: Type.Integer(),
+  write_bookings: Type.Boolean({ description: 'New bookings are written into this calendar (one per user, CalDAV only)' }),
   synced_at: Type.Union([Type.String(), Type.Null()], { description: 'Last successful read' }),
   next_sync_at: Type.String(),
   created_at: Type.String(),
@@ -70,9 +71,18 @@ export function calendarRoutes(app: TypedApp, ctx: AppContext): void {
   app.patch(
     '/api/v1/calendars/:id',
     {
-      schema: { tags, summary: 'Rename a linked calendar', params: IdParams, body: Type.Object({ name: Name }), response: { 200: CalendarSchema, ...problems(400, 401, 404) } },
+      schema: {
+        tags,
+        summary: 'Rename a calendar, or choose it as the one new bookings are written into',
+        description:
+          '`write_bookings: true` (CalDAV only; it unchooses your other calendars): each booking you own or host is put there as an ' +
+          'event when made or moved, and deleted when cancelled or moved to another host.',
+        params: IdParams,
+        body: Type.Object({ name: Type.Optional(Name), write_bookings: Type.Optional(Type.Boolean()) }),
+        response: { 200: CalendarSchema, ...problems(400, 401, 404) },
+      },
     },
-    async (request) => calendars.renameCalendar(ctx, principalOf(request), request.params.id, request.body.name),
+    async (request) => calendars.updateCalendar(ctx, principalOf(request), request.params.id, request.body),
   );
   app.delete(
     '/api/v1/calendars/:id',

@@ -35,6 +35,7 @@ function view(row: repo.CalendarRow) {
     status: row.sync_error !== null ? ('error' as const) : row.synced_at !== null ? ('ok' as const) : ('pending' as const),
     error: row.sync_error,
     busy_intervals: row.busy_count,
+    write_bookings: row.write_bookings,
     synced_at: row.synced_at?.toISOString() ?? null,
     next_sync_at: row.next_sync_at.toISOString(),
     created_at: row.created_at.toISOString(),
@@ -199,8 +200,15 @@ export async function getCalendar(ctx: AppContext, principal: Principal, id: str
   return view(await own(ctx, principal, id));
 }
 
-export async function renameCalendar(ctx: AppContext, principal: Principal, id: string, name: string) {
-  const row = await repo.renameCalendar(ctx.db, principal.userId, id, name, new Date(ctx.now()));
+/** Renames, or chooses (a CalDAV calendar) as the one new bookings are written into. */
+export async function updateCalendar(ctx: AppContext, principal: Principal, id: string, input: { name?: string; write_bookings?: boolean }) {
+  const current = await own(ctx, principal, id);
+  if (input.write_bookings === true && current.provider !== 'caldav') {
+    throw invalidField('write_bookings', 'only a CalDAV calendar can be written into (a feed is read-only)');
+  }
+  const row = await ctx.db.transaction((tx) =>
+    repo.updateCalendar(tx, principal.userId, id, { name: input.name, writeBookings: input.write_bookings }, new Date(ctx.now())),
+  );
   if (!row) throw notFound('Calendar');
   return view(row);
 }

@@ -6,7 +6,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context';
 import { queueWriter } from '../../db/database';
-import { Poller } from '../../jobs/poller';
+import { QueueWorker } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
 import * as repo from './repository';
 
@@ -17,8 +17,7 @@ const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, sock
 /** Sent and failed e-mails stay listed this long (their bodies are gone once sent). */
 const KEEP_SENT_MS = 30 * 86_400_000;
 
-export class EmailSender {
-  private readonly poller: Poller;
+export class EmailSender extends QueueWorker {
   private readonly transport: Transporter;
 
   constructor(
@@ -26,18 +25,16 @@ export class EmailSender {
     private readonly log: FastifyBaseLogger,
     smtpUrl: string,
   ) {
+    super('e-mail sender', log);
     this.transport = nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS });
-    this.poller = new Poller('e-mail sender', log, () => this.runOnce(), () =>
-      repo.pruneFinished(queueWriter(ctx.db), new Date(ctx.now() - KEEP_SENT_MS), 1000),
-    );
   }
 
-  start(): void {
-    this.poller.start();
+  protected override chores() {
+    return repo.pruneFinished(queueWriter(this.ctx.db), new Date(this.ctx.now() - KEEP_SENT_MS), 1000);
   }
 
-  async stop(): Promise<void> {
-    await this.poller.stop();
+  override async stop(): Promise<void> {
+    await super.stop();
     this.transport.close();
   }
 

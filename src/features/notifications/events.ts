@@ -1,5 +1,6 @@
 // What happened to a booking or a meeting, told to whoever should hear of it: the webhooks
-// subscribed to it and, for bookings, e-mail to the hosts and the invitee. Called inside the
+// subscribed to it and, for bookings, e-mail to the hosts and the invitee and the event in
+// the hosts' chosen calendars. Called inside the
 // transaction that makes the change, so the notifications commit (or roll back) with it: a
 // crash can neither lose one nor send one for a change that did not happen.
 import type { AppContext } from '../../context';
@@ -7,7 +8,8 @@ import type { Queryable } from '../../db';
 import { formatInstant } from '../../domain/calendar';
 import * as bookings from '../bookings/repository';
 import type { BookingRow } from '../bookings/repository';
-import { bookingView } from '../bookings/views';
+import { bookingIcs, bookingView } from '../bookings/views';
+import { queueCalendarWrites } from '../calendars/writes';
 import { queueBookingEmails } from '../emails/booking-emails';
 import * as meetings from '../meetings/repository';
 import { loadMeetings, meetingView } from '../meetings/views';
@@ -47,6 +49,9 @@ export async function bookingEvent(
   const users = [row.owner_id, ...row.hosts.map((h) => h.user_id), ...(extra.formerHosts ?? [])];
   await enqueueDeliveries(ctx, tx, event, users, () => ({ booking, ...previous }));
   await queueBookingEmails(ctx, tx, event, row, extra);
+  // The hosts' chosen calendars: the event where it is theirs, gone where it no longer is.
+  const current = row.status === 'confirmed' ? [row.owner_id, ...row.hosts.map((h) => h.user_id)] : [];
+  await queueCalendarWrites(ctx, tx, row.id, current, users.filter((u) => !current.includes(u)), () => bookingIcs(ctx, row));
   return row;
 }
 

@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context';
 import { queueWriter } from '../../db/database';
-import { Poller } from '../../jobs/poller';
+import { QueueWorker } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
 import { postJson, RefusedAddressError } from '../../http/outbound';
 import * as repo from './repository';
@@ -24,8 +24,7 @@ export function signature(secret: string, timestamp: number, body: string): stri
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export class WebhookDispatcher {
-  private readonly poller: Poller;
+export class WebhookDispatcher extends QueueWorker {
   private readonly inFlight = new Map<string, Promise<void>>(); // by webhook id
   private readonly abort = new AbortController();
 
@@ -33,18 +32,16 @@ export class WebhookDispatcher {
     private readonly ctx: AppContext,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.poller = new Poller('webhook dispatcher', log, () => this.runOnce(), () =>
-      repo.pruneFinished(queueWriter(ctx.db), new Date(ctx.now() - KEEP_LOG_MS), 1000),
-    );
+    super('webhook dispatcher', log);
   }
 
-  start(): void {
-    this.poller.start();
+  protected override chores() {
+    return repo.pruneFinished(queueWriter(this.ctx.db), new Date(this.ctx.now() - KEEP_LOG_MS), 1000);
   }
 
   /** Stops claiming, cuts the attempts in flight short (they are retried later) and waits for them to be recorded. */
-  async stop(): Promise<void> {
-    await this.poller.stop();
+  override async stop(): Promise<void> {
+    await super.stop();
     this.abort.abort();
     await Promise.all(this.inFlight.values());
   }
