@@ -270,12 +270,19 @@ export function startOfDay(date: string, timeZone: string): number {
 
 /**
  * The instant at which the wall clock in `timeZone` reads `naive` (a wall-clock time written as
- * if it were UTC epoch ms). In a gap (spring forward) it is the first instant after it; in a
- * fold (fall back) the earlier of the two.
+ * if it were UTC epoch ms). In a fold (fall back) the earlier of the two. In a gap (spring
+ * forward): with 'clamp' (schedules) the first instant after it; with 'shift' (iCalendar)
+ * shifted forward by the gap's length.
  */
-export function instantOfWallClock(naive: number, timeZone: string): number {
+export function instantOfWallClock(naive: number, timeZone: string, gap: 'clamp' | 'shift' = 'clamp'): number {
   const t = zoneTable(timeZone, naive - 2 * MAX_OFFSET_MS, naive + 2 * MAX_OFFSET_MS)
-  return firstInstantAtOrAfterNaive(t, naive)
+  const at = firstInstantAtOrAfterNaive(t, naive)
+  if (gap === 'clamp') return at
+  // 'shift' (RFC 5545 §3.3.5): a time in a gap is read with the offset from before the gap, so
+  // it lands as far past the gap's end as it was past its start (02:30 -> 03:30 when 02:00 -> 03:00).
+  const offset = t.offs[segmentIndex(t, at)]!
+  if (at + offset === naive) return at
+  return naive - t.offs[segmentIndex(t, at - 1)]!
 }
 
 /** [startOfDay(from), startOfDay(to + 1 day)); an empty interval at startOfDay(from) when to < from. */

@@ -149,3 +149,18 @@ describe('reading a feed in a worker, within a budget', () => {
     assert.equal(read.skipped, 1);
   });
 });
+
+describe('busy time across DST changes, as RFC 5545 reads it', () => {
+  it('a time in the spring-forward gap is shifted forward by the gap; a DURATION of hours is exact time', () => {
+    const busy = busyFromIcs(
+      feed(
+        vevent('DTSTART;TZID=America/New_York:20260308T023000', 'DTEND;TZID=America/New_York:20260308T040000'),
+        vevent('DTSTART;TZID=America/New_York:20261101T013000', 'DURATION:PT1H'),
+      ),
+      'UTC',
+      { start: Date.parse('2026-03-01T00:00:00Z'), end: Date.parse('2026-12-01T00:00:00Z') },
+    );
+    // 02:30 does not exist on 8 March: it is 03:30 EDT. 01:30 on 1 November is the first (EDT) one, and lasts one hour.
+    assert.deepEqual(show(busy), ['2026-03-08T07:30:00Z/2026-03-08T08:00:00Z', '2026-11-01T05:30:00Z/2026-11-01T06:30:00Z']);
+  });
+});

@@ -24,11 +24,11 @@ function naiveOf(t: ICAL.Time): number {
  * leaves a zone it has no VTIMEZONE for floating); `zones` are the feed's own VTIMEZONEs.
  */
 function instantOf(t: ICAL.Time, tzid: string | undefined, userZone: string, zones: Map<string, ICAL.Timezone>): number {
-  if (t.isDate) return instantOfWallClock(naiveOf(t), userZone);
+  if (t.isDate) return instantOfWallClock(naiveOf(t), userZone, 'shift');
   if (t.zone === ICAL.Timezone.utcTimezone || t.zone?.tzid === 'UTC') return naiveOf(t);
   const name = tzid ?? t.zone?.tzid;
   if (name && name !== 'floating') {
-    if (isTimeZone(name)) return instantOfWallClock(naiveOf(t), name);
+    if (isTimeZone(name)) return instantOfWallClock(naiveOf(t), name, 'shift');
     const zone = zones.get(name);
     if (zone) {
       const copy = t.clone();
@@ -36,7 +36,7 @@ function instantOf(t: ICAL.Time, tzid: string | undefined, userZone: string, zon
       return copy.toUnixTime() * 1000;
     }
   }
-  return instantOfWallClock(naiveOf(t), userZone); // floating, or a zone nobody defined
+  return instantOfWallClock(naiveOf(t), userZone, 'shift'); // floating, or a zone nobody defined
 }
 
 /** The TZID written on the property; a Mozilla-style path ("/mozilla.org/20050126_1/America/New_York") as its IANA name. */
@@ -103,6 +103,11 @@ export function readFeed(text: string, userZone: string, horizon: Interval, opti
     const startZone = tzidOf(item, 'dtstart');
     const s = instantOf(start, startZone, userZone, zones);
     let e = end ? instantOf(end, tzidOf(item, 'dtend') ?? startZone, userZone, zones) : s;
+    // A DURATION of hours, minutes or seconds is exact time (RFC 5545 §3.3.6), across a DST change too.
+    const duration = item.getFirstPropertyValue('duration') as ICAL.Duration | null;
+    if (duration && !start.isDate && !item.hasProperty('dtend') && duration.days === 0 && duration.weeks === 0) {
+      e = s + (duration.isNegative ? -1 : 1) * (duration.hours * 3600 + duration.minutes * 60 + duration.seconds) * 1000;
+    }
     // An all-day event without an end lasts its day.
     if (!(e > s) && start.isDate) {
       const next = start.clone();
