@@ -28,6 +28,10 @@ export interface AppConfig {
   trustProxy: boolean;
   /** Delay before a failed webhook delivery's first retry, in seconds (each later one waits 3× longer). */
   deliveryRetrySeconds: number;
+  /** Google Calendar (OAuth 2): enabled when client id and secret are set; base URLs overridable (tests use a stand-in). */
+  google?: { clientId: string; clientSecret: string; authUrl: string; tokenUrl: string; apiUrl: string };
+  /** Key that seals stored secrets (OAuth refresh tokens) and signs OAuth state; required with Google. */
+  secretKey?: string;
   /** How often linked calendars are read again, in seconds. */
   calendarRefreshSeconds: number;
   /** Whether webhooks may be delivered to loopback, private and link-local addresses. */
@@ -74,6 +78,27 @@ function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+function googleConfig(env: NodeJS.ProcessEnv): Pick<AppConfig, 'google' | 'secretKey'> {
+  const secretKey = env.SECRET_KEY || undefined;
+  if (secretKey !== undefined && secretKey.length < 32) throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
+  const clientId = env.GOOGLE_CLIENT_ID || undefined;
+  const clientSecret = env.GOOGLE_CLIENT_SECRET || undefined;
+  if (!clientId && !clientSecret) return { secretKey };
+  if (!clientId) throw new ConfigError('GOOGLE_CLIENT_ID', 'is required with GOOGLE_CLIENT_SECRET');
+  if (!clientSecret) throw new ConfigError('GOOGLE_CLIENT_SECRET', 'is required with GOOGLE_CLIENT_ID');
+  if (!secretKey) throw new ConfigError('SECRET_KEY', 'is required with Google Calendar (it seals the refresh tokens)');
+  return {
+    secretKey,
+    google: {
+      clientId,
+      clientSecret,
+      authUrl: url(env, 'GOOGLE_AUTH_URL', ['http:', 'https:']) ?? 'https://accounts.google.com/o/oauth2/v2/auth',
+      tokenUrl: url(env, 'GOOGLE_TOKEN_URL', ['http:', 'https:']) ?? 'https://oauth2.googleapis.com/token',
+      apiUrl: (url(env, 'GOOGLE_API_URL', ['http:', 'https:']) ?? 'https://www.googleapis.com').replace(/\/+$/, ''),
+    },
+  };
+}
+
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -107,5 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     deliveryRetrySeconds: integer(env, 'DELIVERY_RETRY_SECONDS', 30, 1, 3600),
     outboundAllowPrivate: boolean(env, 'OUTBOUND_ALLOW_PRIVATE', true),
     calendarRefreshSeconds: integer(env, 'CALENDAR_REFRESH_SECONDS', 300, 10, 86_400),
+    ...googleConfig(env),
   };
 }

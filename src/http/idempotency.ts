@@ -8,7 +8,8 @@
 // At rest the key is a hash and the answer is sealed under a key derived from the
 // Idempotency-Key (answers can hold secrets such as an invitee's links): the database alone
 // does not give them away.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { seal, sealingKey, unseal } from './seal';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context';
 import { AppError, invalidField, toProblem } from './errors';
@@ -47,24 +48,7 @@ export function storedKeyOf(scope: string, key: string): string {
   return createHash('sha256').update(`idempotency-key\n${scope}\n${key}`).digest('hex');
 }
 
-function sealingKey(scope: string, key: string): Buffer {
-  return createHash('sha256').update(`idempotent-answer\n${scope}\n${key}`).digest();
-}
-
-/** base64(iv ‖ tag ‖ AES-256-GCM(JSON of the answer body)). */
-function seal(body: unknown, secret: Buffer): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', secret, iv);
-  const sealed = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64');
-}
-
-function unseal(text: string, secret: Buffer): unknown {
-  const bytes = Buffer.from(text, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', secret, bytes.subarray(0, 12));
-  decipher.setAuthTag(bytes.subarray(12, 28));
-  return JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8'));
-}
+const answerKey = (scope: string, key: string) => sealingKey('idempotent-answer', scope, key);
 
 export interface Answer {
   status: number;
@@ -125,7 +109,7 @@ export async function idempotent(
       throw new AppError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
     }
     if (row.request_hash !== hash) throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
-    return { status: row.status, body: unseal(row.sealed_answer!, sealingKey(scope, key)), replayed: true };
+    return { status: row.status, body: JSON.parse(unseal(row.sealed_answer!, answerKey(scope, key))) as unknown, replayed: true };
   }
 
   // Only our own claim: after a takeover, the key is the new holder's.
@@ -147,7 +131,7 @@ export async function idempotent(
     await ctx.db.query('UPDATE idempotency_keys SET status = $4, sealed_answer = $5 WHERE scope = $1 AND key = $2 AND created_at = $3', [
       ...mine,
       answer.status,
-      seal(answer.body, sealingKey(scope, key)),
+      seal(JSON.stringify(answer.body), answerKey(scope, key)),
     ]);
   } catch {
     // The work is done and its answer goes out; only the replay is lost. Free the key rather

@@ -5,7 +5,7 @@
 // buffers and minimum notice.
 import type { Queryable } from '../../db';
 import { addDays, localDateOf, startOfDay } from '../../domain/calendar';
-import { clip, intersectAll, normalize, overlaps, union, type Interval } from '../../domain/intervals';
+import { clip, intersectAll, normalize, overlaps, subtract, union, type Interval } from '../../domain/intervals';
 import { availableIntervals } from '../../domain/schedule';
 import { bookableSlots } from '../../domain/slots';
 import { defaultRulesOf, rulesForSchedules } from '../schedules/repository';
@@ -137,8 +137,10 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
     if (ignored.has(h.id) && h.seats_taken <= 1) continue;
     if (!openHoldIds.has(h.id)) busyOf.get(h.user_id)?.push({ start: h.start, end: h.end });
   }
-  // Busy in the hosts' linked calendars too.
-  for (const [id, list] of external) busyOf.get(id)?.push(...list);
+  // Busy in the hosts' linked calendars too; but a booking being rescheduled is not in its own
+  // way there either (a calendar it was written into shows it, Google's free/busy included).
+  const ownTimes = holds.filter((h) => ignored.has(h.id)).map((h) => ({ start: h.start, end: h.end }));
+  for (const [id, list] of external) busyOf.get(id)?.push(...(ownTimes.length ? subtract(list, ownTimes) : list));
   // Normalized once here (back-to-back bookings touch), not again by each day's slot query.
   for (const [id, list] of busyOf) busyOf.set(id, normalize(list));
   const collectiveBusy = et.kind === 'collective' ? union(...hostIds.map((id) => busyOf.get(id)!)) : [];

@@ -7,12 +7,15 @@ import type { Interval } from '../../domain/intervals';
 export interface CalendarRow {
   id: string;
   user_id: string;
-  provider: 'ics' | 'caldav';
+  provider: 'ics' | 'caldav' | 'google';
   name: string;
   url: string;
   /** CalDAV account (stored as given: the server needs it on every read). */
   username: string | null;
   password: string | null;
+  /** Google: the refresh token, sealed under SECRET_KEY; and the calendar's id there. */
+  sealed_token: string | null;
+  external_id: string | null;
   busy_hash: string | null;
   busy_count: number;
   write_bookings: boolean;
@@ -23,16 +26,19 @@ export interface CalendarRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, user_id, provider, name, url, username, password, busy_hash, busy_count, write_bookings, synced_at, sync_error, next_sync_at, created_at, updated_at';
+const COLUMNS = 'id, user_id, provider, name, url, username, password, sealed_token, external_id, busy_hash, busy_count, write_bookings, synced_at, sync_error, next_sync_at, created_at, updated_at';
 
 export async function insertCalendar(
   q: Queryable,
-  c: { userId: string; provider: 'ics' | 'caldav'; name: string; url: string; username: string | null; password: string | null; nextSyncAt: Date; at: Date },
+  c: {
+    userId: string; provider: CalendarRow['provider']; name: string; url: string; username: string | null; password: string | null;
+    sealedToken?: string | null; externalId?: string | null; nextSyncAt: Date; at: Date;
+  },
 ): Promise<CalendarRow> {
   const [row] = await q.query<CalendarRow>(
-    `INSERT INTO calendars (user_id, provider, name, url, username, password, next_sync_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING ${COLUMNS}`,
-    [c.userId, c.provider, c.name, c.url, c.username, c.password, c.nextSyncAt, c.at],
+    `INSERT INTO calendars (user_id, provider, name, url, username, password, sealed_token, external_id, next_sync_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING ${COLUMNS}`,
+    [c.userId, c.provider, c.name, c.url, c.username, c.password, c.sealedToken ?? null, c.externalId ?? null, c.nextSyncAt, c.at],
   );
   return row!;
 }

@@ -25,7 +25,7 @@ const LinkBody = Type.Union([
 ]);
 const CalendarSchema = Type.Object({
   id: Type.String(),
-  provider: Type.Union([Type.Literal('ics'), Type.Literal('caldav')]),
+  provider: Type.Union([Type.Literal('ics'), Type.Literal('caldav'), Type.Literal('google')]),
   name: Type.String(),
   url: Type.String({ description: 'Scheme and host only: the rest of a feed URL is its secret' }),
   status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('pending')], {
@@ -62,6 +62,38 @@ export function calendarRoutes(app: TypedApp, ctx: AppContext): void {
       },
     },
     async (request, reply) => reply.code(201).send(await calendars.linkCalendar(ctx, principalOf(request), request.body)),
+  );
+  app.get(
+    '/api/v1/calendars/google/authorize',
+    {
+      schema: {
+        tags,
+        summary: 'Start linking your Google Calendar: the consent URL to send the browser to',
+        description:
+          'Google redirects to /api/v1/calendars/google/callback, which links your primary calendar (its free/busy is read; ' +
+          'bookings can be written into it). 503 when this service has no Google client configured.',
+        response: { 200: Type.Object({ url: Type.String() }), ...problems(401, 503) },
+      },
+    },
+    async (request) => calendars.googleAuthorize(ctx, principalOf(request)),
+  );
+  app.get(
+    '/api/v1/calendars/google/callback',
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags,
+        summary: "Google's redirect after consent (the state names the user)",
+        querystring: Type.Object({
+          code: Type.Optional(Type.String({ maxLength: 2000 })),
+          state: Type.Optional(Type.String({ maxLength: 2000 })),
+          error: Type.Optional(Type.String({ maxLength: 200 })),
+          scope: Type.Optional(Type.String({ maxLength: 2000 })),
+        }),
+        response: { 201: CalendarSchema, ...problems(400, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await calendars.googleCallback(ctx, request.query)),
   );
   app.get(
     '/api/v1/calendars/:id',

@@ -11,6 +11,7 @@ import { getText, RefusedAddressError, requestText, ResponseError } from '../../
 import { decodeCursor, paginate } from '../../http/pagination';
 import { FeedError } from './ics';
 import { parseFeed } from './parse-feed';
+import * as google from './google';
 import * as repo from './repository';
 
 export const MAX_CALENDARS = 10;
@@ -58,7 +59,7 @@ function feedUrl(raw: string, webcal: boolean): string {
 
 const hashOf = (busy: readonly Interval[]) => createHash('sha256').update(JSON.stringify(busy)).digest('hex');
 
-type Source = Pick<repo.CalendarRow, 'provider' | 'url' | 'username' | 'password'>;
+type Source = Pick<repo.CalendarRow, 'provider' | 'url' | 'username' | 'password' | 'sealed_token' | 'external_id'> & { accessToken?: string };
 
 /** A CalDAV time-range calendar-query: the events of the collection in the horizon, with their data. */
 function calendarQuery(horizon: Interval): string {
@@ -98,6 +99,10 @@ async function readFeed(ctx: AppContext, source: Source, userZone: string): Prom
     const now = ctx.now();
     const horizon = { start: now - HORIZON.before, end: now + HORIZON.after };
     const request = { signal: AbortSignal.timeout(FEED_TIMEOUT_MS), allowPrivate: ctx.config.outboundAllowPrivate, maxBytes: FEED_MAX_BYTES };
+    if (source.provider === 'google') {
+      const token = source.accessToken ?? (await google.accessToken(ctx, source.sealed_token!));
+      return { busy: await google.freeBusy(ctx, token, source.external_id ?? 'primary', horizon) };
+    }
     let texts: string | string[];
     if (source.provider === 'caldav') {
       const auth = Buffer.from(`${source.username ?? ''}:${source.password ?? ''}`).toString('base64');
@@ -164,21 +169,30 @@ export type LinkInput =
 export async function linkCalendar(ctx: AppContext, principal: Principal, input: LinkInput) {
   const source: Source =
     input.provider === 'caldav'
-      ? { provider: 'caldav', url: feedUrl(input.url, false), username: input.username, password: input.password }
-      : { provider: 'ics', url: feedUrl(input.url, true), username: null, password: null };
+      ? { provider: 'caldav', url: feedUrl(input.url, false), username: input.username, password: input.password, sealed_token: null, external_id: null }
+      : { provider: 'ics', url: feedUrl(input.url, true), username: null, password: null, sealed_token: null, external_id: null };
   if ((await repo.countCalendars(ctx.db, principal.userId)) >= MAX_CALENDARS) {
     throw new AppError('conflict', `You have linked ${MAX_CALENDARS} calendars, the most one user may: unlink one first`);
   }
-  const read = await readFeed(ctx, source, principal.timezone);
+  return view(await store(ctx, principal.userId, source, input.name ?? new URL(source.url).hostname, await readFeed(ctx, source, principal.timezone)));
+}
+
+/** Stores a calendar just read (a 422 naming why when it could not be). */
+async function store(ctx: AppContext, userId: string, source: Source, name: string, read: Awaited<ReturnType<typeof readFeed>>) {
   if ('error' in read) {
     throw new AppError('calendar_unreachable', `The calendar could not be read: ${read.error}`, { errors: [{ field: 'url', message: read.error }] });
   }
   const at = ctx.now();
-  const row = await ctx.db.transaction(async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const inserted = await repo.insertCalendar(tx, {
-      userId: principal.userId,
-      ...source,
-      name: input.name ?? new URL(source.url).hostname,
+      userId,
+      provider: source.provider,
+      url: source.url,
+      username: source.username,
+      password: source.password,
+      sealedToken: source.sealed_token,
+      externalId: source.external_id,
+      name,
       nextSyncAt: new Date(at + ctx.config.calendarRefreshSeconds * 1000),
       at: new Date(at),
     });
@@ -186,7 +200,34 @@ export async function linkCalendar(ctx: AppContext, principal: Principal, input:
     await repo.recordSync(tx, inserted.id, { at: new Date(at), error: null, nextSyncAt: inserted.next_sync_at });
     return (await repo.findCalendar(tx, inserted.id))!;
   });
-  return view(row);
+}
+
+/** The consent URL that starts linking a Google Calendar. */
+export function googleAuthorize(ctx: AppContext, principal: Principal) {
+  return { url: google.authorizeUrl(ctx, principal.userId) };
+}
+
+/** Google's redirect back: the code becomes a (sealed) refresh token and the user's primary calendar is linked. */
+export async function googleCallback(ctx: AppContext, query: { code?: string; state?: string; error?: string }) {
+  google.googleOf(ctx);
+  if (query.error !== undefined) throw invalidField('error', `Google answered "${query.error}": the calendar was not linked`);
+  if (!query.state) throw invalidField('state', 'is required');
+  if (!query.code) throw invalidField('code', 'is required');
+  const userId = google.userOfState(ctx, query.state);
+  if ((await repo.countCalendars(ctx.db, userId)) >= MAX_CALENDARS) {
+    throw new AppError('conflict', `You have linked ${MAX_CALENDARS} calendars, the most one user may: unlink one first`);
+  }
+  const tokens = await google.exchangeCode(ctx, query.code);
+  const source: Source = {
+    provider: 'google',
+    url: `${ctx.config.google!.apiUrl}/calendar/v3/calendars/primary`,
+    username: null,
+    password: null,
+    sealed_token: google.sealToken(ctx, tokens.refreshToken),
+    external_id: 'primary',
+    accessToken: tokens.accessToken,
+  };
+  return view(await store(ctx, userId, source, 'Google Calendar', await readFeed(ctx, source, await timeZoneOf(ctx, userId))));
 }
 
 export async function listCalendars(ctx: AppContext, principal: Principal, query: { limit?: number; cursor?: string }) {
@@ -203,8 +244,8 @@ export async function getCalendar(ctx: AppContext, principal: Principal, id: str
 /** Renames, or chooses (a CalDAV calendar) as the one new bookings are written into. */
 export async function updateCalendar(ctx: AppContext, principal: Principal, id: string, input: { name?: string; write_bookings?: boolean }) {
   const current = await own(ctx, principal, id);
-  if (input.write_bookings === true && current.provider !== 'caldav') {
-    throw invalidField('write_bookings', 'only a CalDAV calendar can be written into (a feed is read-only)');
+  if (input.write_bookings === true && current.provider === 'ics') {
+    throw invalidField('write_bookings', 'a feed is read-only: bookings can be written into a CalDAV or Google calendar');
   }
   const row = await ctx.db.transaction((tx) =>
     repo.updateCalendar(tx, principal.userId, id, { name: input.name, writeBookings: input.write_bookings }, new Date(ctx.now())),

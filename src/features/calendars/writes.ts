@@ -7,6 +7,8 @@ import type { AppContext } from '../../context';
 import type { Queryable } from '../../db';
 import { queueWriter } from '../../db/database';
 import { requestText, ResponseError } from '../../http/outbound';
+import { findBooking } from '../bookings/repository';
+import * as google from './google';
 import { QueueWorker } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
 
@@ -26,7 +28,7 @@ export async function queueCalendarWrites(
   const users = [...new Set([...putFor, ...removeFor])];
   if (users.length === 0) return;
   const calendars = await tx.query<{ id: string; user_id: string }>(
-    `SELECT id, user_id FROM calendars WHERE user_id = ANY($1::uuid[]) AND write_bookings AND provider = 'caldav'`,
+    `SELECT id, user_id FROM calendars WHERE user_id = ANY($1::uuid[]) AND write_bookings AND provider IN ('caldav', 'google')`,
     [users],
   );
   if (calendars.length === 0) return;
@@ -47,9 +49,12 @@ interface ClaimedWrite {
   ics: string | null;
   attempts: number;
   lease: string;
+  provider: 'caldav' | 'google';
   url: string;
   username: string | null;
   password: string | null;
+  sealed_token: string | null;
+  external_id: string | null;
 }
 
 export class CalendarWriter extends QueueWorker {
@@ -88,7 +93,7 @@ export class CalendarWriter extends QueueWorker {
        UPDATE calendar_writes w SET attempts = w.attempts + 1, next_attempt_at = $2, lease = gen_random_uuid()
          FROM due, calendars c
         WHERE w.id = due.id AND c.id = w.calendar_id
-        RETURNING w.id, w.booking_id, w.ics, w.attempts, w.lease, c.url, c.username, c.password`,
+        RETURNING w.id, w.booking_id, w.ics, w.attempts, w.lease, c.provider, c.url, c.username, c.password, c.sealed_token, c.external_id`,
       [new Date(now), new Date(now + LEASE_MS)],
     );
     await Promise.all(claimed.map((w) => this.apply(w)));
@@ -96,20 +101,12 @@ export class CalendarWriter extends QueueWorker {
   }
 
   private async apply(w: ClaimedWrite): Promise<void> {
-    const url = new URL(`${encodeURIComponent(w.booking_id)}.ics`, w.url.endsWith('/') ? w.url : `${w.url}/`).toString();
-    const auth = `Basic ${Buffer.from(`${w.username ?? ''}:${w.password ?? ''}`).toString('base64')}`;
     let error: string | null = null;
     try {
-      await requestText(w.ics === null ? 'DELETE' : 'PUT', url, {
-        signal: AbortSignal.timeout(15_000),
-        allowPrivate: this.ctx.config.outboundAllowPrivate,
-        maxBytes: 1024 * 1024,
-        headers: { authorization: auth, ...(w.ics === null ? {} : { 'content-type': 'text/calendar; charset=utf-8' }) },
-        ...(w.ics === null ? {} : { body: w.ics }),
-      });
+      if (w.provider === 'google') await this.applyGoogle(w);
+      else await this.applyCalDav(w);
     } catch (e) {
-      // Deleting what is not there any more is done.
-      if (!(w.ics === null && e instanceof ResponseError && e.status === 404)) error = ((e as Error).message || String(e)).slice(0, 500);
+      error = ((e as Error).message || String(e)).slice(0, 500);
     }
     const at = this.ctx.now();
     const failed = error !== null && w.attempts >= MAX_ATTEMPTS;
@@ -129,5 +126,40 @@ export class CalendarWriter extends QueueWorker {
       )
       .catch((e) => this.log.warn({ err: e, write: w.id }, 'calendar writer: could not record an attempt'));
     if (error !== null) this.log.warn({ write: w.id, attempt: w.attempts, error }, 'calendar write failed');
+  }
+
+  private async applyCalDav(w: ClaimedWrite): Promise<void> {
+    const url = new URL(`${encodeURIComponent(w.booking_id)}.ics`, w.url.endsWith('/') ? w.url : `${w.url}/`).toString();
+    const auth = `Basic ${Buffer.from(`${w.username ?? ''}:${w.password ?? ''}`).toString('base64')}`;
+    try {
+      await requestText(w.ics === null ? 'DELETE' : 'PUT', url, {
+        signal: AbortSignal.timeout(15_000),
+        allowPrivate: this.ctx.config.outboundAllowPrivate,
+        maxBytes: 1024 * 1024,
+        headers: { authorization: auth, ...(w.ics === null ? {} : { 'content-type': 'text/calendar; charset=utf-8' }) },
+        ...(w.ics === null ? {} : { body: w.ics }),
+      });
+    } catch (e) {
+      // Deleting what is not there any more is done.
+      if (!(w.ics === null && e instanceof ResponseError && e.status === 404)) throw e;
+    }
+  }
+
+  /** Google: the booking as it is now becomes the event (or its deletion). */
+  private async applyGoogle(w: ClaimedWrite): Promise<void> {
+    const token = await google.accessToken(this.ctx, w.sealed_token!);
+    const calendarId = w.external_id ?? 'primary';
+    const eventId = google.eventIdOf(w.booking_id);
+    const row = w.ics === null ? undefined : await findBooking(this.ctx.db, w.booking_id);
+    if (!row || row.status !== 'confirmed') return google.deleteEvent(this.ctx, token, calendarId, eventId);
+    await google.putEvent(this.ctx, token, calendarId, eventId, {
+      summary: `${row.title} with ${row.invitee_name}`,
+      description: `Booked with Slotwise. Invitee: ${row.invitee_name} <${row.invitee_email}>`,
+      ...(row.location ? { location: row.location } : {}),
+      start: { dateTime: new Date(row.start).toISOString() },
+      end: { dateTime: new Date(row.end).toISOString() },
+      iCalUID: `${row.id}@${new URL(this.ctx.config.publicUrl).hostname}`,
+      status: 'confirmed',
+    });
   }
 }
