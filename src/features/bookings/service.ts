@@ -123,38 +123,48 @@ export interface BookingInput {
   answers: Record<string, unknown>;
 }
 
-/** Books a slot of the event type; answers the booking and the invitee's token (shown once). */
+/**
+ * Books a slot of the event type; answers the booking and the invitee's token (shown once).
+ * Concurrent holds of one user's time can deadlock in the exclusion constraint (each insert
+ * waits for the other's); the victim tries again from a fresh offer instead of refusing an
+ * invitee whose slot may still be free.
+ */
 export async function bookSlot(ctx: AppContext, et: EventTypeRow, input: BookingInput): Promise<{ row: BookingRow; token: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bookSlotOnce(ctx, et, input);
+    } catch (error) {
+      if (sqlState(error) !== SqlState.deadlockDetected || attempt >= 3) throw raceLost(error) ?? error;
+    }
+  }
+}
+
+async function bookSlotOnce(ctx: AppContext, et: EventTypeRow, input: BookingInput): Promise<{ row: BookingRow; token: string }> {
   const now = ctx.now();
   const offer = await offerAt(ctx.db, et, input.start, { duration: input.duration, now });
   if (!offer) throw slotTaken();
   const token = newInviteeToken();
-  let row: BookingRow;
-  try {
-    row = await ctx.db.transaction(async (tx) => {
-      if (et.single_use && !(await eventTypes.useUp(tx, et.id, new Date(now)))) throw linkUsed();
-      await checkDayLimit(tx, et, offer.start, null);
-      const bookingId = await repo.insertBooking(tx, {
-        eventTypeId: et.id,
-        ownerId: et.owner_id,
-        title: et.title,
-        start: offer.start,
-        end: offer.end,
-        invitee: input.invitee,
-        guests: input.guests,
-        answers: input.answers,
-        location: et.location,
-        tokenHash: hashToken(token),
-        at: new Date(now),
-      });
-      for (const h of await holdTime(tx, et, offer, bookingId, new Date(now))) {
-        await repo.addBookingHost(tx, bookingId, h.userId, h.holdId);
-      }
-      return (await bookingEvent(ctx, tx, 'booking.created', bookingId, { inviteeToken: token }))!;
+  const row = await ctx.db.transaction(async (tx) => {
+    if (et.single_use && !(await eventTypes.useUp(tx, et.id, new Date(now)))) throw linkUsed();
+    await checkDayLimit(tx, et, offer.start, null);
+    const bookingId = await repo.insertBooking(tx, {
+      eventTypeId: et.id,
+      ownerId: et.owner_id,
+      title: et.title,
+      start: offer.start,
+      end: offer.end,
+      invitee: input.invitee,
+      guests: input.guests,
+      answers: input.answers,
+      location: et.location,
+      tokenHash: hashToken(token),
+      at: new Date(now),
     });
-  } catch (error) {
-    throw raceLost(error) ?? error;
-  }
+    for (const h of await holdTime(tx, et, offer, bookingId, new Date(now))) {
+      await repo.addBookingHost(tx, bookingId, h.userId, h.holdId);
+    }
+    return (await bookingEvent(ctx, tx, 'booking.created', bookingId, { inviteeToken: token }))!;
+  });
   return { row, token };
 }
 
