@@ -17,18 +17,22 @@ function findTests(dir) {
 }
 
 const files = (only.length ? only : findTests(path.join(root, 'test'))).sort();
+const env = { ...process.env, TZ: 'Asia/Kathmandu', NODE_ENV: 'test' };
 
-// The CalDAV tests run against Radicale, a real CalDAV server (Debian package): install it
-// when it is missing and this machine can (root with apt-get).
-if (spawnSync('radicale', ['--version']).error && process.getuid?.() === 0 && !spawnSync('apt-get', ['--version']).error) {
-  console.log('Installing radicale (a CalDAV server for the tests)...');
+// Tests against real programs from Debian: Radicale (a CalDAV server) and Chromium (the web
+// pages in a browser). Installed when missing and this machine can (root with apt-get).
+const missing = [
+  ['radicale', () => spawnSync('radicale', ['--version']).error],
+  ['chromium', () => !fs.existsSync('/usr/bin/chromium')],
+].filter(([, absent]) => absent()).map(([name]) => name);
+if (missing.length && process.getuid?.() === 0 && !spawnSync('apt-get', ['--version']).error) {
+  console.log(`Installing ${missing.join(' and ')} for the tests...`);
   const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (apt(['install', '-y', '--no-install-recommends', 'radicale']).status !== 0) {
+  if (apt(['install', '-y', '--no-install-recommends', ...missing]).status !== 0) {
     apt(['update']);
-    apt(['install', '-y', '--no-install-recommends', 'radicale']);
+    apt(['install', '-y', '--no-install-recommends', ...missing]);
   }
 }
-const env = { ...process.env, TZ: 'Asia/Kathmandu', NODE_ENV: 'test' };
 
 if (!only.length) {
   const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], {

@@ -34,6 +34,15 @@ for (const store of STORES) {
       assert.match(page.body, /<script src="\/assets\/booking.js" defer><\/script>/);
     });
 
+    it('serves the host pages shell at /app with its script, under the same policy', async () => {
+      const page = await t.app.inject({ method: 'GET', url: '/app' });
+      assert.equal(page.statusCode, 200);
+      assert.match(String(page.headers['content-type']), /^text\/html/);
+      assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+      assert.match(page.body, /<script src="\/assets\/host.js" defer><\/script>/);
+      for (const asset of ['/assets/host.js', '/assets/host.css']) assert.equal((await t.app.inject({ method: 'GET', url: asset })).statusCode, 200, asset);
+    });
+
     it('serves its script and styles, and a 404 page for an unknown or inactive link', async () => {
       const js = await t.app.inject({ method: 'GET', url: '/assets/booking.js' });
       assert.equal(js.statusCode, 200);

@@ -12,14 +12,14 @@ function inertJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
-function layout(title: string, body: string): string {
+function layout(title: string, body: string, styles = ['/assets/booking.css']): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/assets/booking.css">
+${styles.map((href) => `<link rel="stylesheet" href="${href}">`).join('\n')}
 </head>
 <body>
 <main>
@@ -89,4 +89,24 @@ export function bookingPage(link: LinkPageData): string {
 
 export function notFoundPage(): string {
   return layout('Not found', '<h1>This booking link does not exist</h1><p>It may have been turned off or mistyped.</p>');
+}
+
+/**
+ * The host pages (SPEC §7) at /app: one shell that assets/host.js fills in: sign up or log in,
+ * then event types, the availability editor and bookings, all through the API with the
+ * session cookie (and its CSRF token on writes).
+ */
+export function hostPage(): string {
+  return layout(
+    'Slotwise',
+    `<header class="bar"><h1>Slotwise</h1><nav id="nav" aria-label="Sections" hidden>
+<button type="button" data-view="event-types">Event types</button>
+<button type="button" data-view="availability">Availability</button>
+<button type="button" data-view="bookings">Bookings</button>
+<button type="button" id="logout">Log out</button></nav></header>
+<p id="status" role="status" aria-live="polite"></p>
+<section id="view" aria-live="polite"><noscript>This page needs JavaScript; the API at /api/docs does not.</noscript></section>
+<script src="/assets/host.js" defer></script>`,
+    ['/assets/booking.css', '/assets/host.css'],
+  );
 }

@@ -8,7 +8,7 @@ import type { AppContext } from '../../context';
 import { AppError } from '../../http/errors';
 import type { TypedApp } from '../../http/typed-app';
 import { describeLink } from '../bookings/public';
-import { bookingPage, notFoundPage } from './page';
+import { bookingPage, hostPage, notFoundPage } from './page';
 
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 const SECURITY_HEADERS = {
@@ -22,12 +22,20 @@ export function webRoutes(app: TypedApp, ctx: AppContext): void {
   const assets = {
     'booking.js': { type: 'text/javascript; charset=utf-8', body: fs.readFileSync(path.join(ASSETS, 'booking.js')) },
     'booking.css': { type: 'text/css; charset=utf-8', body: fs.readFileSync(path.join(ASSETS, 'booking.css')) },
+    'host.js': { type: 'text/javascript; charset=utf-8', body: fs.readFileSync(path.join(ASSETS, 'host.js')) },
+    'host.css': { type: 'text/css; charset=utf-8', body: fs.readFileSync(path.join(ASSETS, 'host.css')) },
   };
   for (const [name, asset] of Object.entries(assets)) {
     app.get(`/assets/${name}`, { config: { auth: 'none' }, schema: { hide: true } }, async (_request, reply) =>
       reply.type(asset.type).header('cache-control', 'public, max-age=300').headers(SECURITY_HEADERS).send(asset.body),
     );
   }
+
+  app.get(
+    '/app',
+    { config: { auth: 'none' }, schema: { tags: ['web'], summary: 'The host pages: sign up or log in, event types, availability, bookings (HTML)', produces: ['text/html'] } },
+    async (_request, reply) => reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(hostPage()),
+  );
 
   app.get(
     '/:username/:slug',
