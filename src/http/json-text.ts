@@ -36,10 +36,14 @@ export class JsonBytes {
   /** The instant as formatInstant writes it ('YYYY-MM-DDTHH:MM:SS±HH:MM'), without quotes. */
   instant(f: InstantFormatter, ms: number): this {
     const s = f.locate(ms);
-    this.ascii(f.prefix);
-    if (this.n + 8 > this.buf.length) this.grow(8);
+    const prefix = f.prefix;
+    const suffix = f.suffix;
+    const need = prefix.length + 8 + suffix.length;
+    if (this.n + need > this.buf.length) this.grow(need);
+    // One capacity check and straight-line writes: answers hold hundreds of instants.
     const b = this.buf;
     let n = this.n;
+    for (let i = 0; i < prefix.length; i++) b[n++] = prefix.charCodeAt(i);
     const minutes = Math.floor(s / 60);
     const h = Math.floor(minutes / 60);
     const m = minutes - h * 60;
@@ -52,8 +56,9 @@ export class JsonBytes {
     b[n++] = 58;
     b[n++] = 48 + Math.floor(sec / 10);
     b[n++] = 48 + (sec % 10);
+    for (let i = 0; i < suffix.length; i++) b[n++] = suffix.charCodeAt(i);
     this.n = n;
-    return this.ascii(f.suffix);
+    return this;
   }
 
   bytes(): Buffer {

@@ -31,11 +31,15 @@ const HOLDS_OVERLAPPING = `SELECT json_agg(json_build_array(id, user_id, source,
                      ORDER BY lower(during)) AS holds
        FROM holds
       WHERE user_id = ANY($1::uuid[]) AND during && ${msRange('$2', '$3')}`;
+// Held time and the busy time of linked calendars together: one cached read on the hot path.
 const BUSY_BY_USER = `SELECT user_id,
             array_agg(${epochMs('lower(during)')} ORDER BY lower(during)) AS starts,
             array_agg(${epochMs('upper(during)')} ORDER BY lower(during)) AS ends
-       FROM holds
-      WHERE user_id = ANY($1::uuid[]) AND during && ${msRange('$2', '$3')}
+       FROM (SELECT user_id, during FROM holds
+              WHERE user_id = ANY($1::uuid[]) AND during && ${msRange('$2', '$3')}
+             UNION ALL
+             SELECT user_id, during FROM calendar_busy
+              WHERE user_id = ANY($1::uuid[]) AND during && ${msRange('$2', '$3')}) AS busy
       GROUP BY user_id`;
 
 /**
@@ -63,7 +67,8 @@ export async function holdsOverlapping(q: Queryable, userIds: readonly string[],
 }
 
 /**
- * Busy time per user within the window (every user asked gets an entry), soonest first.
+ * Busy time per user within the window (every user asked gets an entry), soonest first: what
+ * they hold (bookings, meetings) and what their linked calendars say (those may overlap).
  * Aggregated into one row per user: the embedded store pays per row returned, and this is
  * the hot path. The lists are shared with other readers of the same cached rows, so they
  * are frozen.

@@ -12,7 +12,6 @@ import { findUserByUsername, findUsersByUsernames } from '../accounts/repository
 import { defaultRulesOf } from '../schedules/repository';
 import { daysJson } from './days-json';
 import { busyByUser } from './holds';
-import { calendarBusyByUser } from '../calendars/repository';
 import { overrideRange, parseDateWindow } from './window';
 
 /** Each user's default schedule as instants within the window (nothing subtracted). */
@@ -36,19 +35,9 @@ export async function freeTimeOfUsers(
   window: Interval,
   q: Queryable = ctx.db,
 ): Promise<Map<string, Interval[]>> {
-  const [available, held, external] = await Promise.all([
-    availabilityOfUsers(ctx, userIds, window, q),
-    busyByUser(q, userIds, window),
-    calendarBusyByUser(q, userIds, window),
-  ]);
+  const [available, busy] = await Promise.all([availabilityOfUsers(ctx, userIds, window, q), busyByUser(q, userIds, window)]);
   const now = ctx.now();
-  return new Map(
-    userIds.map((id) => {
-      const fromCalendars = external.get(id);
-      const busy = fromCalendars ? [...held.get(id)!, ...fromCalendars] : held.get(id)!;
-      return [id, freeIntervals({ available: available.get(id)!, busy, notBefore: now })];
-    }),
-  );
+  return new Map(userIds.map((id) => [id, freeIntervals({ available: available.get(id)!, busy: busy.get(id)!, notBefore: now })]));
 }
 
 export interface WindowQuery {
