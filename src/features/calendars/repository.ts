@@ -1,7 +1,7 @@
 // Linked calendars and the busy time read from them.
 import type { Queryable } from '../../db';
 import { derivedFrom, hotRead } from '../../db/database';
-import { epochMs, msRange } from '../../db/sql';
+import { epochMs, msRange, userRowsByCreation } from '../../db/sql';
 import type { Interval } from '../../domain/intervals';
 
 export interface CalendarRow {
@@ -48,13 +48,8 @@ export async function findCalendar(q: Queryable, id: string, forUpdate = false):
   return row;
 }
 
-export async function listCalendars(q: Queryable, userId: string, after: [string, string] | undefined, limit: number) {
-  return q.query<CalendarRow & { created_at_key: string }>(
-    `SELECT ${COLUMNS}, created_at::text AS created_at_key FROM calendars
-      WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
-      ORDER BY created_at, id LIMIT $4`,
-    [userId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-  );
+export function listCalendars(q: Queryable, userId: string, after: [string, string] | undefined, limit: number) {
+  return userRowsByCreation<CalendarRow>(q, 'calendars', COLUMNS, userId, after, limit);
 }
 
 export async function countCalendars(q: Queryable, userId: string): Promise<number> {

@@ -2,6 +2,7 @@
 import type { Queryable } from '../../db';
 import { hotRead } from '../../db/database';
 import type { DateOverride, ScheduleRules, WallInterval, WeeklyHours } from '../../domain/schedule';
+import { userRowsByCreation } from '../../db/sql';
 
 export interface ScheduleRow {
   id: string;
@@ -55,14 +56,8 @@ export async function defaultScheduleOf(q: Queryable, userId: string, forUpdate 
   return row;
 }
 
-export async function listSchedules(q: Queryable, userId: string, after: [string, string] | undefined, limit: number) {
-  // created_at_key: the full-precision timestamp (a JS Date keeps only milliseconds).
-  return q.query<ScheduleRow & { created_at_key: string }>(
-    `SELECT ${COLUMNS}, created_at::text AS created_at_key FROM schedules
-      WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
-      ORDER BY created_at, id LIMIT $4`,
-    [userId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-  );
+export function listSchedules(q: Queryable, userId: string, after: [string, string] | undefined, limit: number) {
+  return userRowsByCreation<ScheduleRow>(q, 'schedules', COLUMNS, userId, after, limit);
 }
 
 export async function updateSchedule(

@@ -1,5 +1,6 @@
 // Webhook subscriptions and their deliveries (the durable queue the dispatcher works off).
 import type { Queryable } from '../../db';
+import { userRowsByCreation } from '../../db/sql';
 
 export interface WebhookRow {
   id: string;
@@ -50,14 +51,8 @@ export async function findWebhook(q: Queryable, id: string): Promise<WebhookRow 
   return row;
 }
 
-export async function listWebhooks(q: Queryable, userId: string, after: [string, string] | undefined, limit: number) {
-  // created_at_key: the full-precision timestamp (a JS Date keeps only milliseconds).
-  return q.query<WebhookRow & { created_at_key: string }>(
-    `SELECT ${COLUMNS}, created_at::text AS created_at_key FROM webhooks
-      WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
-      ORDER BY created_at, id LIMIT $4`,
-    [userId, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
-  );
+export function listWebhooks(q: Queryable, userId: string, after: [string, string] | undefined, limit: number) {
+  return userRowsByCreation<WebhookRow>(q, 'webhooks', COLUMNS, userId, after, limit);
 }
 
 /** Changes the user's webhook; undefined when it is not (or no longer) theirs. */
