@@ -7,6 +7,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { invalidField } from './errors';
 
 const internal = new net.BlockList();
 for (const [prefix, bits] of [
@@ -127,4 +128,28 @@ export function requestText(
     request.on('error', reject);
     request.end(options.body);
   });
+}
+
+/**
+ * An absolute http(s) URL a user gives this service to call (a 400 naming `field` otherwise).
+ * Credentials do not belong in it: `credentialsHint` says where they go instead.
+ */
+export function checkOutboundUrl(raw: string, field: string, credentialsHint: string, protocolsMessage = 'must be http or https'): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalidField(field, 'is not an absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField(field, protocolsMessage);
+  if (url.username || url.password) throw invalidField(field, `must not carry credentials${credentialsHint}`);
+  return url;
+}
+
+/** Why an outbound request failed, in one line fit for a log and an answer (never a stack). */
+export function outboundFailure(e: unknown, timeoutMs: number): string {
+  const err = e as Error & { code?: string };
+  if (err instanceof RefusedAddressError || err instanceof ResponseError) return err.message;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  return err.code ?? err.message;
 }

@@ -7,7 +7,7 @@ import { queueWriter } from '../../db/database';
 import type { Interval } from '../../domain/intervals';
 import type { Principal } from '../../http/auth';
 import { AppError, invalidField, notFound } from '../../http/errors';
-import { getText, RefusedAddressError, requestText, ResponseError } from '../../http/outbound';
+import { checkOutboundUrl, getText, outboundFailure, requestText, ResponseError } from '../../http/outbound';
 import { decodeCursor, paginate } from '../../http/pagination';
 import { FeedError } from './ics';
 import { parseFeed } from './parse-feed';
@@ -46,15 +46,12 @@ function view(row: repo.CalendarRow) {
 
 /** http(s) (or, for a feed, webcal(s) as the https it stands for); no credentials in it. */
 function feedUrl(raw: string, webcal: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(webcal ? raw.replace(/^webcals?:/i, 'https:') : raw);
-  } catch {
-    throw invalidField('url', 'is not an absolute URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', webcal ? 'must be http, https or webcal' : 'must be http or https');
-  if (url.username || url.password) throw invalidField('url', 'must not carry credentials (CalDAV: give username and password)');
-  return url.toString();
+  return checkOutboundUrl(
+    webcal ? raw.replace(/^webcals?:/i, 'https:') : raw,
+    'url',
+    ' (CalDAV: give username and password)',
+    webcal ? 'must be http, https or webcal' : 'must be http or https',
+  ).toString();
 }
 
 const hashOf = (busy: readonly Interval[]) => createHash('sha256').update(JSON.stringify(busy)).digest('hex');
@@ -120,11 +117,9 @@ async function readFeed(ctx: AppContext, source: Source, userZone: string): Prom
     const ownUidSuffix = `@${new URL(ctx.config.publicUrl).hostname}`;
     return { busy: (await parseFeed(texts, userZone, horizon, { ownUidSuffix })).busy };
   } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err instanceof ResponseError && err.status === 401) return { error: 'HTTP 401: the server refused the username or password' };
-    if (err instanceof FeedError || err instanceof ResponseError || err instanceof RefusedAddressError) return { error: err.message };
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') return { error: `no answer within ${FEED_TIMEOUT_MS / 1000} s` };
-    return { error: err.code ?? err.message };
+    if (e instanceof ResponseError && e.status === 401) return { error: 'HTTP 401: the server refused the username or password' };
+    if (e instanceof FeedError) return { error: e.message };
+    return { error: outboundFailure(e, FEED_TIMEOUT_MS) };
   }
 }
 

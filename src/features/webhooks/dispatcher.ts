@@ -11,7 +11,7 @@ import type { AppContext } from '../../context';
 import { queueWriter } from '../../db/database';
 import { QueueWorker } from '../../jobs/poller';
 import { LEASE_MS, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/retry';
-import { postJson, RefusedAddressError } from '../../http/outbound';
+import { outboundFailure, postJson } from '../../http/outbound';
 import * as repo from './repository';
 
 const TIMEOUT_MS = 10_000;
@@ -80,14 +80,7 @@ export class WebhookDispatcher extends QueueWorker {
       // A redirect is not followed (it could point anywhere): it is a failed attempt.
       if (responseStatus < 200 || responseStatus > 299) error = `HTTP ${responseStatus}`;
     } catch (e) {
-      const err = e as Error & { code?: string };
-      error = this.abort.signal.aborted
-        ? 'interrupted: the process was shutting down'
-        : err.name === 'TimeoutError' || err.name === 'AbortError'
-          ? `no answer within ${TIMEOUT_MS / 1000} s`
-          : err instanceof RefusedAddressError
-            ? err.message
-            : (err.code ?? err.message);
+      error = this.abort.signal.aborted ? 'interrupted: the process was shutting down' : outboundFailure(e, TIMEOUT_MS);
     }
     const at = this.ctx.now();
     const delivered = error === null;

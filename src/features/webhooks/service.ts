@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../context';
 import type { Principal } from '../../http/auth';
-import { AppError, invalidField, notFound } from '../../http/errors';
+import { AppError, notFound } from '../../http/errors';
+import { checkOutboundUrl } from '../../http/outbound';
 import { decodeCursor, paginate } from '../../http/pagination';
 import * as repo from './repository';
 import type { WebhookBody, WebhookPatch } from './schemas';
@@ -37,14 +38,7 @@ function deliveryView(row: repo.DeliveryRow) {
 
 /** An absolute http(s) URL without credentials, kept as given. */
 function checkUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw invalidField('url', 'is not an absolute URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidField('url', 'must be http or https');
-  if (url.username || url.password) throw invalidField('url', 'must not carry credentials; verify deliveries by their signature');
+  checkOutboundUrl(raw, 'url', '; verify deliveries by their signature');
   return raw;
 }
 
