@@ -106,6 +106,11 @@ export async function insertHold(
   tx: Queryable,
   hold: { userId: string; interval: Interval; source: HoldSource; sourceId?: string | null; capacity?: number; seatsTaken?: number },
 ): Promise<string> {
+  // Writers of one user's holds queue here, until the holder's transaction ends. Without it,
+  // concurrent inserts that conflict in the exclusion constraint wait for each other's
+  // uncommitted rows and deadlock in chains (one victim per deadlock_timeout): 20 invitees
+  // racing for one round-robin slot took up to a minute and could all lose the second host.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))', [hold.userId]);
   await tx.query('SAVEPOINT hold');
   try {
     const [row] = await tx.query<{ id: string }>(
