@@ -19,8 +19,18 @@ const PASSWORD = 'correct horse battery staple';
 
 async function bench(label: string, env: Record<string, string>, store: { databaseUrl?: string; dataDir?: string }) {
   let server = await startServer(env);
-  const host = await call(server.base, 'POST', '/api/v1/auth/signup', { username: 'benchhost', email: 'h@example.com', password: PASSWORD, timezone: 'America/New_York' });
-  const viewer = await call(server.base, 'POST', '/api/v1/auth/signup', { username: 'benchviewer', email: 'v@example.com', password: PASSWORD, timezone: 'Asia/Tokyo' });
+  const host = await call(server.base, 'POST', '/api/v1/auth/signup', {
+    username: 'benchhost',
+    email: 'h@example.com',
+    password: PASSWORD,
+    timezone: 'America/New_York',
+  });
+  const viewer = await call(server.base, 'POST', '/api/v1/auth/signup', {
+    username: 'benchviewer',
+    email: 'v@example.com',
+    password: PASSWORD,
+    timezone: 'Asia/Tokyo',
+  });
   server.child.kill('SIGTERM');
   await server.exited;
 
@@ -28,7 +38,10 @@ async function bench(label: string, env: Record<string, string>, store: { databa
   const db = await openDatabase(store);
   const from = Date.parse('2027-03-01T00:00:00Z');
   let seed = 7;
-  const rnd = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+  const rnd = (n: number) => {
+    seed = (seed * 48271) % 2147483647;
+    return seed % n;
+  };
   await db.transaction(async (tx) => {
     let t = from;
     for (let i = 0; i < BUSY; i++) {
@@ -44,7 +57,8 @@ async function bench(label: string, env: Record<string, string>, store: { databa
   const url = `${server.base}/api/v1/users/benchhost/availability?from=2027-03-01&to=2027-03-31&timezone=Asia/Tokyo`;
   const headers = { authorization: `Bearer ${viewer.body.token}` };
   const check = await call(server.base, 'GET', url.slice(server.base.length), undefined, viewer.body.token);
-  if (check.status !== 200 || check.body.days.length !== 31) throw new Error(`bad answer: ${JSON.stringify(check.body).slice(0, 200)}`);
+  if (check.status !== 200 || check.body.days.length !== 31)
+    throw new Error(`bad answer: ${JSON.stringify(check.body).slice(0, 200)}`);
   await load(`${server.base}/healthz`, { seconds: 1, concurrency: CONCURRENCY }); // warm up
   await load(url, { seconds: 1, concurrency: CONCURRENCY, headers });
   // Alternating rounds, so that a change in the machine's load hits both sides; the median round is reported.
@@ -59,14 +73,16 @@ async function bench(label: string, env: Record<string, string>, store: { databa
   rounds.sort((a, b) => a.ratio - b.ratio);
   const { health, avail } = rounds[Math.floor(ROUNDS / 2)]!;
   console.log(
-    `${label.padEnd(10)} | ${health.perSecond.toFixed(0).padStart(8)} | ${avail.perSecond.toFixed(0).padStart(8)} | ${((100 * avail.perSecond) / health.perSecond).toFixed(1).padStart(6)}% | ${(1000 / avail.perSecond * CONCURRENCY).toFixed(2)} ms | ${rounds.map((r) => (100 * r.ratio).toFixed(1)).join(' ')}`,
+    `${label.padEnd(10)} | ${health.perSecond.toFixed(0).padStart(8)} | ${avail.perSecond.toFixed(0).padStart(8)} | ${((100 * avail.perSecond) / health.perSecond).toFixed(1).padStart(6)}% | ${((1000 / avail.perSecond) * CONCURRENCY).toFixed(2)} ms | ${rounds.map((r) => (100 * r.ratio).toFixed(1)).join(' ')}`,
   );
   const healthErrors = rounds.reduce((n, r) => n + r.health.errors, 0);
   const availErrors = rounds.reduce((n, r) => n + r.avail.errors, 0);
   if (healthErrors || availErrors) console.log(`  errors: healthz ${healthErrors}, availability ${availErrors}`);
 }
 
-console.log(`31-day availability of a host with weekly hours and ${BUSY} holds, viewer in Asia/Tokyo; ${CONCURRENCY} in flight; ${ROUNDS} alternating rounds of ${SECONDS} s each, median round shown`);
+console.log(
+  `31-day availability of a host with weekly hours and ${BUSY} holds, viewer in Asia/Tokyo; ${CONCURRENCY} in flight; ${ROUNDS} alternating rounds of ${SECONDS} s each, median round shown`,
+);
 console.log('store      | healthz/s | avail/s  | ratio  | latency | ratio per round');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotwise-bench-'));
 await bench('embedded', { DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { dataDir });

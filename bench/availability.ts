@@ -25,7 +25,10 @@ const MINUTE = 60_000;
 const rules: ScheduleRules = {
   timeZone: HOST_TZ,
   weekly: Object.fromEntries(
-    (['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const).map((d) => [d, [{ start: '09:00', end: '17:00' }]]),
+    (['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const).map((d) => [
+      d,
+      [{ start: '09:00', end: '17:00' }],
+    ]),
   ),
   overrides: [],
 };
@@ -58,9 +61,21 @@ function makeBusy(n: number, window: Interval, seed: number): Interval[] {
 type DayEntry = { date: string; intervals: Interval[] };
 
 // ---- the engine query (bench/lib/engine-query.ts if the engine author provides one) ----
-type EngineQuery = (q: { rules: ScheduleRules; busy: Interval[]; from: string; to: string; viewerTimeZone: string }) => DayEntry[];
+type EngineQuery = (q: {
+  rules: ScheduleRules;
+  busy: Interval[];
+  from: string;
+  to: string;
+  viewerTimeZone: string;
+}) => DayEntry[];
 
-function directEngineQuery(q: { rules: ScheduleRules; busy: Interval[]; from: string; to: string; viewerTimeZone: string }): DayEntry[] {
+function directEngineQuery(q: {
+  rules: ScheduleRules;
+  busy: Interval[];
+  from: string;
+  to: string;
+  viewerTimeZone: string;
+}): DayEntry[] {
   const window = E.dayWindow(q.from, q.to, q.viewerTimeZone);
   const available = E.availableIntervals(q.rules, window);
   const free = E.freeIntervals({ available, busy: q.busy });
@@ -74,7 +89,13 @@ async function loadEngineQuery(): Promise<{ fn: EngineQuery; source: string }> {
       // runEngineQuery(rules, busy, from, to, viewerZone) -> per-day intervals
       const mod = (await import('./lib/engine-query')) as { runEngineQuery?: unknown };
       if (typeof mod.runEngineQuery === 'function') {
-        const run = mod.runEngineQuery as (rules: ScheduleRules, busy: Interval[], from: string, to: string, viewerZone: string) => DayEntry[];
+        const run = mod.runEngineQuery as (
+          rules: ScheduleRules,
+          busy: Interval[],
+          from: string,
+          to: string,
+          viewerZone: string,
+        ) => DayEntry[];
         const fn: EngineQuery = (q) => run(q.rules, q.busy, q.from, q.to, q.viewerTimeZone);
         return { fn, source: 'bench/lib/engine-query.ts runEngineQuery' };
       }
@@ -82,10 +103,19 @@ async function loadEngineQuery(): Promise<{ fn: EngineQuery; source: string }> {
       console.warn(`could not use bench/lib/engine-query.ts (${(err as Error).message}); calling the engine directly`);
     }
   }
-  return { fn: directEngineQuery, source: 'direct calls (dayWindow -> availableIntervals -> freeIntervals -> splitByDays)' };
+  return {
+    fn: directEngineQuery,
+    source: 'direct calls (dayWindow -> availableIntervals -> freeIntervals -> splitByDays)',
+  };
 }
 
-function oracleQuery(q: { rules: ScheduleRules; busy: Interval[]; from: string; to: string; viewerTimeZone: string }): DayEntry[] {
+function oracleQuery(q: {
+  rules: ScheduleRules;
+  busy: Interval[];
+  from: string;
+  to: string;
+  viewerTimeZone: string;
+}): DayEntry[] {
   const window = O.oDayWindow(q.from, q.to, q.viewerTimeZone);
   const available = O.oAvailableIntervals(q.rules, window);
   const free = O.oFreeIntervals({ available, busy: q.busy });
@@ -93,11 +123,16 @@ function oracleQuery(q: { rules: ScheduleRules; busy: Interval[]; from: string; 
 }
 
 function plainDays(days: DayEntry[]): string {
-  return JSON.stringify(days.map((d) => ({ date: d.date, intervals: d.intervals.map((x) => ({ start: x.start, end: x.end })) })));
+  return JSON.stringify(
+    days.map((d) => ({ date: d.date, intervals: d.intervals.map((x) => ({ start: x.start, end: x.end })) })),
+  );
 }
 
 /** Mean ms per call: warm up, then run until minIters and minMs are both reached (or maxMs). */
-function time(fn: () => unknown, opts: { warmup: number; minIters: number; minMs: number; maxMs: number }): { ms: number; iters: number } {
+function time(
+  fn: () => unknown,
+  opts: { warmup: number; minIters: number; minMs: number; maxMs: number },
+): { ms: number; iters: number } {
   for (let i = 0; i < opts.warmup; i++) fn();
   let iters = 0;
   const t0 = performance.now();
@@ -117,7 +152,9 @@ async function main(): Promise<void> {
   O.setOracleMode('exact');
 
   const window = O.oDayWindow(FROM, TO, VIEWER_TZ);
-  console.log(`host ${HOST_TZ} Mon–Fri 09:00–17:00, viewer ${VIEWER_TZ}, ${FROM}..${TO} (${(window.end - window.start) / 86_400_000} days)`);
+  console.log(
+    `host ${HOST_TZ} Mon–Fri 09:00–17:00, viewer ${VIEWER_TZ}, ${FROM}..${TO} (${(window.end - window.start) / 86_400_000} days)`,
+  );
   console.log(`engine query: ${source}`);
   console.log(`node ${process.version}\n`);
 
@@ -125,7 +162,8 @@ async function main(): Promise<void> {
   // copies of the rules and busy arrays), so a cache keyed on identical inputs cannot flatter it.
   const VARIANTS = 7;
   const span = O.oDayWindow(FROM, O.oAddDays(TO, VARIANTS - 1), VIEWER_TZ);
-  const rows: { n: number; engine: number; engineIters: number; oracle: number; oracleIters: number; same: boolean }[] = [];
+  const rows: { n: number; engine: number; engineIters: number; oracle: number; oracleIters: number; same: boolean }[] =
+    [];
   for (const n of SIZES) {
     const busy = makeBusy(n, span, 0xc0ffee + n);
     const queries = Array.from({ length: VARIANTS }, (_, k) => ({
@@ -136,16 +174,25 @@ async function main(): Promise<void> {
       viewerTimeZone: VIEWER_TZ,
     }));
 
-    const same = [0, VARIANTS - 1].every((k) => plainDays(engineQuery(queries[k]!)) === plainDays(oracleQuery(queries[k]!)));
+    const same = [0, VARIANTS - 1].every(
+      (k) => plainDays(engineQuery(queries[k]!)) === plainDays(oracleQuery(queries[k]!)),
+    );
     let i = 0;
-    const eng = time(() => engineQuery(queries[i++ % VARIANTS]!), { warmup: 50, minIters: 30, minMs: 1500, maxMs: 8000 });
+    const eng = time(() => engineQuery(queries[i++ % VARIANTS]!), {
+      warmup: 50,
+      minIters: 30,
+      minMs: 1500,
+      maxMs: 8000,
+    });
     let j = 0;
     const orc = time(() => oracleQuery(queries[j++ % VARIANTS]!), { warmup: 1, minIters: 3, minMs: 1000, maxMs: 6000 });
     rows.push({ n, engine: eng.ms, engineIters: eng.iters, oracle: orc.ms, oracleIters: orc.iters, same });
   }
 
   const pad = (s: string, w: number) => s.padStart(w);
-  console.log(`${pad('busy', 7)} | ${pad('engine ms/query', 16)} | ${pad('oracle ms/query', 16)} | ${pad('oracle/engine', 13)} | engine==oracle`);
+  console.log(
+    `${pad('busy', 7)} | ${pad('engine ms/query', 16)} | ${pad('oracle ms/query', 16)} | ${pad('oracle/engine', 13)} | engine==oracle`,
+  );
   console.log(`${'-'.repeat(7)}-+-${'-'.repeat(16)}-+-${'-'.repeat(16)}-+-${'-'.repeat(13)}-+---------------`);
   for (const r of rows) {
     console.log(

@@ -66,39 +66,66 @@ async function rate(base: string, url: string, concurrency = 8): Promise<number>
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** A host free around the clock with a 10-minute event type; answers its slot starts in a future window. */
-async function setUp(server: ServerProcess, name: string): Promise<{ slots: string[]; slotsUrl: string; typicalUrl: string }> {
+async function setUp(
+  server: ServerProcess,
+  name: string,
+): Promise<{ slots: string[]; slotsUrl: string; typicalUrl: string }> {
   const signup = await http(server.base, 'POST', '/api/v1/auth/signup', {
-    username: name, email: `${name}@example.com`, password: 'correct horse battery staple', timezone: 'UTC',
+    username: name,
+    email: `${name}@example.com`,
+    password: 'correct horse battery staple',
+    timezone: 'UTC',
   });
   if (signup.status !== 201) throw new Error(`signup: ${JSON.stringify(signup.body)}`);
   const token = signup.body.token;
   const allDay = [{ start: '00:00', end: '24:00' }];
-  const weekly = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]));
-  const schedule = await http(server.base, 'POST', '/api/v1/schedules', { name: 'Always', timezone: 'UTC', weekly }, token);
+  const weekly = Object.fromEntries(
+    ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
+  );
+  const schedule = await http(
+    server.base,
+    'POST',
+    '/api/v1/schedules',
+    { name: 'Always', timezone: 'UTC', weekly },
+    token,
+  );
   if (schedule.status !== 201) throw new Error(`schedule: ${JSON.stringify(schedule.body)}`);
   const et = await http(
-    server.base, 'POST', '/api/v1/event-types',
+    server.base,
+    'POST',
+    '/api/v1/event-types',
     { slug: 'quick', title: 'Quick', duration: 10, schedule_id: schedule.body.id, date_range: { type: 'indefinite' } },
     token,
   );
   if (et.status !== 201) throw new Error(`event type: ${JSON.stringify(et.body)}`);
   // The common case for comparison: 30 minutes on the default Mon-Fri 09:00-17:00.
-  const typical = await http(server.base, 'POST', '/api/v1/event-types', { slug: 'typical', title: 'Typical', date_range: { type: 'indefinite' } }, token);
+  const typical = await http(
+    server.base,
+    'POST',
+    '/api/v1/event-types',
+    { slug: 'typical', title: 'Typical', date_range: { type: 'indefinite' } },
+    token,
+  );
   if (typical.status !== 201) throw new Error(`event type: ${JSON.stringify(typical.body)}`);
   const from = date(Date.now() + 7 * DAY);
   const days = Math.ceil(BOOKINGS / 144) + 1; // 144 ten-minute slots a day
-  const res = await http(server.base, 'GET', `/api/v1/public/${name}/quick/slots?from=${from}&to=${date(Date.parse(from) + (days - 1) * DAY)}&timezone=UTC`);
+  const res = await http(
+    server.base,
+    'GET',
+    `/api/v1/public/${name}/quick/slots?from=${from}&to=${date(Date.parse(from) + (days - 1) * DAY)}&timezone=UTC`,
+  );
   const slotsUrl = `/api/v1/public/${name}/quick/slots?from=${from}&to=${date(Date.parse(from) + 30 * DAY)}&timezone=UTC`;
   const typicalUrl = slotsUrl.replace('/quick/', '/typical/');
   return { slots: res.body.slots.map((s: { start: string }) => s.start).slice(0, BOOKINGS), slotsUrl, typicalUrl };
 }
 
 async function bookAll(servers: ServerProcess[], name: string, slots: string[]): Promise<number> {
-  const jobs = slots.map((start, i) => () =>
-    http(servers[i % servers.length]!.base, 'POST', `/api/v1/public/${name}/quick/bookings`, {
-      start,
-      invitee: { name: `Invitee ${i}`, email: `i${i}@example.com`, timezone: 'UTC' },
-    }),
+  const jobs = slots.map(
+    (start, i) => () =>
+      http(servers[i % servers.length]!.base, 'POST', `/api/v1/public/${name}/quick/bookings`, {
+        start,
+        invitee: { name: `Invitee ${i}`, email: `i${i}@example.com`, timezone: 'UTC' },
+      }),
   );
   const { seconds, results } = await runAll(jobs, CONCURRENCY);
   const failed = results.filter((r) => r.status !== 201);
@@ -106,8 +133,15 @@ async function bookAll(servers: ServerProcess[], name: string, slots: string[]):
   return slots.length / seconds;
 }
 
-async function scenario(label: string, env: Record<string, string>, processes: number, measureRates: boolean): Promise<Row> {
-  const servers = await Promise.all(Array.from({ length: processes }, () => startServer({ LOG_LEVEL: 'warn', ...env })));
+async function scenario(
+  label: string,
+  env: Record<string, string>,
+  processes: number,
+  measureRates: boolean,
+): Promise<Row> {
+  const servers = await Promise.all(
+    Array.from({ length: processes }, () => startServer({ LOG_LEVEL: 'warn', ...env })),
+  );
   try {
     const name = `bench${processes}${Math.random().toString(36).slice(2, 7)}`;
     const { slots, slotsUrl, typicalUrl } = await setUp(servers[0]!, name);
@@ -128,7 +162,9 @@ async function scenario(label: string, env: Record<string, string>, processes: n
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs; ${BOOKINGS} bookings per scenario, ${CONCURRENCY} in flight\n`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs; ${BOOKINGS} bookings per scenario, ${CONCURRENCY} in flight\n`,
+  );
   const rows: Row[] = [];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotwise-bench-'));
   try {
@@ -139,17 +175,30 @@ async function main(): Promise<void> {
   for (const processes of [1, 2]) {
     const db = await createTestDatabase();
     try {
-      rows.push(await scenario(`postgres, ${processes} process${processes > 1 ? 'es' : ''}`, { DATABASE_URL: db.url }, processes, processes === 1));
+      rows.push(
+        await scenario(
+          `postgres, ${processes} process${processes > 1 ? 'es' : ''}`,
+          { DATABASE_URL: db.url },
+          processes,
+          processes === 1,
+        ),
+      );
     } finally {
       await db.drop();
     }
   }
 
   const pad = (s: string, w: number) => s.padStart(w);
-  console.log('slots A: 31 days of 10-minute slots around the clock (4,464 slots, the most one answer may hold is 5,000; ~1,000 booked)');
+  console.log(
+    'slots A: 31 days of 10-minute slots around the clock (4,464 slots, the most one answer may hold is 5,000; ~1,000 booked)',
+  );
   console.log('slots B: 31 days of 30-minute slots, Mon-Fri 09:00-17:00 (~350 slots)\n');
-  console.log(`${'scenario'.padEnd(22)} | ${pad('bookings/s', 10)} | ${pad('/healthz req/s', 14)} | ${pad('slots A req/s', 13)} | ${pad('A/healthz', 9)} | ${pad('slots B req/s', 13)} | ${pad('B/healthz', 9)}`);
-  console.log(`${'-'.repeat(22)}-+-${'-'.repeat(10)}-+-${'-'.repeat(14)}-+-${'-'.repeat(13)}-+-${'-'.repeat(9)}-+-${'-'.repeat(13)}-+-${'-'.repeat(9)}`);
+  console.log(
+    `${'scenario'.padEnd(22)} | ${pad('bookings/s', 10)} | ${pad('/healthz req/s', 14)} | ${pad('slots A req/s', 13)} | ${pad('A/healthz', 9)} | ${pad('slots B req/s', 13)} | ${pad('B/healthz', 9)}`,
+  );
+  console.log(
+    `${'-'.repeat(22)}-+-${'-'.repeat(10)}-+-${'-'.repeat(14)}-+-${'-'.repeat(13)}-+-${'-'.repeat(9)}-+-${'-'.repeat(13)}-+-${'-'.repeat(9)}`,
+  );
   const ratio = (x?: number, y?: number) => (x && y ? (x / y).toFixed(3) : '');
   for (const r of rows) {
     console.log(
@@ -160,8 +209,12 @@ async function main(): Promise<void> {
   }
   const pg1 = rows.find((r) => r.scenario === 'postgres, 1 process')!;
   const pg2 = rows.find((r) => r.scenario === 'postgres, 2 processes')!;
-  console.log(`\npostgres 2 processes / 1 process: ${(pg2.bookingsPerSecond / pg1.bookingsPerSecond).toFixed(2)}x bookings/s`);
-  console.log(`embedded / postgres 1 process: ${(rows[0]!.bookingsPerSecond / pg1.bookingsPerSecond).toFixed(2)}x bookings/s`);
+  console.log(
+    `\npostgres 2 processes / 1 process: ${(pg2.bookingsPerSecond / pg1.bookingsPerSecond).toFixed(2)}x bookings/s`,
+  );
+  console.log(
+    `embedded / postgres 1 process: ${(rows[0]!.bookingsPerSecond / pg1.bookingsPerSecond).toFixed(2)}x bookings/s`,
+  );
 }
 
 await main();

@@ -35,21 +35,37 @@ async function main(): Promise<void> {
       if (signup.status === 201) {
         tokens[user.username] = signup.body.token;
         firstRun ||= user.username === 'ada';
-      }
-      else {
+      } else {
         const login = await api('POST', '/api/v1/auth/login', { login: user.username, password: PASSWORD });
         if (login.status !== 200) throw new Error(`cannot sign in ${user.username}: ${JSON.stringify(login.body)}`);
         tokens[user.username] = login.body.token;
       }
     }
     const eventTypes = [
-      { slug: 'intro', title: 'Intro call', description: 'A first 30-minute chat.', durations: [30, 60], buffer_after: 10, min_notice: 120, location: 'Video call', questions: [{ key: 'topic', label: 'What would you like to talk about?', type: 'textarea', required: true }] },
-      { slug: 'workshop', title: 'Group workshop', kind: 'group', seats: 5, duration: 90, date_range: { type: 'rolling', days: 60 } },
+      {
+        slug: 'intro',
+        title: 'Intro call',
+        description: 'A first 30-minute chat.',
+        durations: [30, 60],
+        buffer_after: 10,
+        min_notice: 120,
+        location: 'Video call',
+        questions: [{ key: 'topic', label: 'What would you like to talk about?', type: 'textarea', required: true }],
+      },
+      {
+        slug: 'workshop',
+        title: 'Group workshop',
+        kind: 'group',
+        seats: 5,
+        duration: 90,
+        date_range: { type: 'rolling', days: 60 },
+      },
       { slug: 'pairing', title: 'Pair with Ada and Grace', kind: 'collective', hosts: ['ada', 'grace'], duration: 45 },
     ];
     for (const et of eventTypes) {
       const res = await api('POST', '/api/v1/event-types', et, tokens.ada);
-      if (res.status !== 201 && res.status !== 409) throw new Error(`event type ${et.slug}: ${JSON.stringify(res.body)}`);
+      if (res.status !== 201 && res.status !== 409)
+        throw new Error(`event type ${et.slug}: ${JSON.stringify(res.body)}`);
     }
     // Book the first free intro slot of the coming weeks, as an invitee would.
     const from = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -65,14 +81,33 @@ async function main(): Promise<void> {
       if (booking.status === 201) console.log(`Booked ${booking.body.start}: manage it at ${booking.body.cancel_url}`);
     }
     // A weekly meeting between Ada and Grace, in the hour both are free.
-    const overlap = await api('GET', `/api/v1/availability/overlap?users=ada,grace&from=${from}&to=${to}&timezone=UTC&min_duration=30`, undefined, tokens.ada);
+    const overlap = await api(
+      'GET',
+      `/api/v1/availability/overlap?users=ada,grace&from=${from}&to=${to}&timezone=UTC&min_duration=30`,
+      undefined,
+      tokens.ada,
+    );
     const common = overlap.body?.days?.find((d: { intervals: unknown[] }) => d.intervals.length)?.intervals[0];
     if (common && firstRun) {
-      const meeting = await api('POST', '/api/v1/meetings', { title: 'Weekly sync', start: common.start, duration: 30, participants: ['grace'], recurrence: 'FREQ=WEEKLY;COUNT=8' }, tokens.ada);
-      if (meeting.status === 201) console.log(`Weekly sync from ${meeting.body.start}, ${meeting.body.occurrences?.length ?? 1} occurrences`);
+      const meeting = await api(
+        'POST',
+        '/api/v1/meetings',
+        {
+          title: 'Weekly sync',
+          start: common.start,
+          duration: 30,
+          participants: ['grace'],
+          recurrence: 'FREQ=WEEKLY;COUNT=8',
+        },
+        tokens.ada,
+      );
+      if (meeting.status === 201)
+        console.log(`Weekly sync from ${meeting.body.start}, ${meeting.body.occurrences?.length ?? 1} occurrences`);
     }
     console.log(`Demo users (password "${PASSWORD}"): ${USERS.map((u) => `${u.username} (${u.timezone})`).join(', ')}`);
-    console.log(`Booking links (API): ${['intro', 'workshop', 'pairing'].map((slug) => `${config.publicUrl}/api/v1/public/ada/${slug}`).join(', ')}`);
+    console.log(
+      `Booking links (API): ${['intro', 'workshop', 'pairing'].map((slug) => `${config.publicUrl}/api/v1/public/ada/${slug}`).join(', ')}`,
+    );
   } finally {
     await app.close();
   }

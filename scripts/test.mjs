@@ -24,10 +24,13 @@ const env = { ...process.env, TZ: 'Asia/Kathmandu', NODE_ENV: 'test' };
 const missing = [
   ['radicale', () => spawnSync('radicale', ['--version']).error],
   ['chromium', () => !fs.existsSync('/usr/bin/chromium')],
-].filter(([, absent]) => absent()).map(([name]) => name);
+]
+  .filter(([, absent]) => absent())
+  .map(([name]) => name);
 if (missing.length && process.getuid?.() === 0 && !spawnSync('apt-get', ['--version']).error) {
   console.log(`Installing ${missing.join(' and ')} for the tests...`);
-  const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (args) =>
+    spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (apt(['install', '-y', '--no-install-recommends', ...missing]).status !== 0) {
     apt(['update']);
     apt(['install', '-y', '--no-install-recommends', ...missing]);
@@ -35,13 +38,26 @@ if (missing.length && process.getuid?.() === 0 && !spawnSync('apt-get', ['--vers
 }
 
 if (!only.length) {
-  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], {
-    stdio: 'inherit',
-    env,
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
   if (tsc.status !== 0) {
     console.error('Type check failed');
     process.exit(tsc.status ?? 1);
+  }
+  // One kept tool lints and checks the format of everything (biome.json); `npm run lint:fix` repairs.
+  const biome = spawnSync(process.execPath, [path.join(root, 'node_modules/@biomejs/biome/bin/biome'), 'ci', '.'], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  if (biome.status !== 0) {
+    console.error('Lint or format check failed: run `npm run lint:fix`');
+    process.exit(biome.status ?? 1);
   }
 }
 

@@ -54,7 +54,11 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       ...(options.logStream ? { stream: options.logStream } : {}),
       // Invitee links carry their secret in the path: logs get it masked.
       serializers: {
-        req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactSecrets(req.url), remote_address: req.ip }),
+        req: (req: { method: string; url: string; ip?: string }) => ({
+          method: req.method,
+          url: redactSecrets(req.url),
+          remote_address: req.ip,
+        }),
       },
     },
     bodyLimit: config.bodyLimit,
@@ -129,7 +133,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     new CalendarWriter(ctx, app.log),
     ...(config.smtpUrl ? [new EmailSender(ctx, app.log, config.smtpUrl)] : []),
   ];
-  if (options.workers !== false) app.addHook('onReady', async () => workers.forEach((w) => w.start()));
+  if (options.workers !== false)
+    app.addHook('onReady', async () => {
+      for (const w of workers) w.start();
+    });
   app.addHook('onClose', async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await db.close();

@@ -39,7 +39,10 @@ export interface AppConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(public readonly variable: string, message: string) {
+  constructor(
+    public readonly variable: string,
+    message: string,
+  ) {
     super(`Invalid configuration: ${variable} ${message}`);
   }
 }
@@ -80,7 +83,8 @@ function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
 
 function googleConfig(env: NodeJS.ProcessEnv): Pick<AppConfig, 'google' | 'secretKey'> {
   const secretKey = env.SECRET_KEY || undefined;
-  if (secretKey !== undefined && secretKey.length < 32) throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
+  if (secretKey !== undefined && secretKey.length < 32)
+    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
   const clientId = env.GOOGLE_CLIENT_ID || undefined;
   const clientSecret = env.GOOGLE_CLIENT_SECRET || undefined;
   if (!clientId && !clientSecret) return { secretKey };

@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT stop accepting, let in-flight requests finish, and close the store.
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
-import { openDatabase } from './db';
+import { openDatabase, type Database } from './db';
 import { DataDirLockedError } from './db/dir-lock';
 
 function fail(message: string): never {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  let db;
+  let db: Database;
   try {
     db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   } catch (error) {

@@ -29,7 +29,13 @@ for (const store of STORES) {
       const doc = await call(t.app, 'GET', '/api/openapi.json');
       assert.equal(doc.status, 200);
       assert.equal(doc.body.openapi, '3.1.0');
-      for (const path of ['/api/v1/auth/signup', '/api/v1/auth/login', '/api/v1/me', '/api/v1/me/tokens', '/api/v1/users']) {
+      for (const path of [
+        '/api/v1/auth/signup',
+        '/api/v1/auth/login',
+        '/api/v1/me',
+        '/api/v1/me/tokens',
+        '/api/v1/users',
+      ]) {
         assert.ok(doc.body.paths[path], `${path} documented`);
       }
       const ui = await t.app.inject({ method: 'GET', url: '/api/docs/' });

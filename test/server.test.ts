@@ -13,7 +13,14 @@ const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'slotwise-'));
 
 describe('the server process', () => {
   it('refuses to start on a bad configuration value, naming the variable', async () => {
-    for (const [name, value] of [['PORT', 'eighty'], ['DATABASE_URL', 'mysql://x'], ['LOG_LEVEL', 'loud'], ['PUBLIC_URL', 'not a url'], ['DELIVERY_RETRY_SECONDS', '0'], ['OUTBOUND_ALLOW_PRIVATE', 'maybe']]) {
+    for (const [name, value] of [
+      ['PORT', 'eighty'],
+      ['DATABASE_URL', 'mysql://x'],
+      ['LOG_LEVEL', 'loud'],
+      ['PUBLIC_URL', 'not a url'],
+      ['DELIVERY_RETRY_SECONDS', '0'],
+      ['OUTBOUND_ALLOW_PRIVATE', 'maybe'],
+    ]) {
       const server = spawnServer({ PORT: '3000', DATA_DIR: tmpDir(), [name]: value });
       const code = await server.exited;
       assert.notEqual(code, 0);
@@ -45,7 +52,11 @@ describe('the server process', () => {
     const server = await startServer({ DATA_DIR: tmpDir(), LOG_LEVEL: 'info' });
     // Sign-ups hash a password (tens of milliseconds): several are in flight when SIGTERM lands.
     const pending = ['term1', 'term2', 'term3', 'term4'].map((username) =>
-      http(server.base, 'POST', '/api/v1/auth/signup', { username, email: `${username}@example.com`, password: PASSWORD }),
+      http(server.base, 'POST', '/api/v1/auth/signup', {
+        username,
+        email: `${username}@example.com`,
+        password: PASSWORD,
+      }),
     );
     // SIGTERM once the server has logged all four requests as received (not after a guessed delay).
     const received = () => (server.output().match(/"url":"\/api\/v1\/auth\/signup"/g) ?? []).length;
@@ -54,7 +65,10 @@ describe('the server process', () => {
     assert.equal(received(), 4, 'the server logged the four requests');
     server.child.kill('SIGTERM');
     const answers = await Promise.all(pending);
-    assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [201, 201, 201, 201],
+    );
     assert.equal(await server.exited, 0);
   });
 
@@ -63,7 +77,11 @@ describe('the server process', () => {
     const server = await startServer({ DATA_DIR: dataDir });
     const names = ['k9a', 'k9b', 'k9c'];
     for (const username of names) {
-      const res = await http(server.base, 'POST', '/api/v1/auth/signup', { username, email: `${username}@example.com`, password: PASSWORD });
+      const res = await http(server.base, 'POST', '/api/v1/auth/signup', {
+        username,
+        email: `${username}@example.com`,
+        password: PASSWORD,
+      });
       assert.equal(res.status, 201);
     }
     server.child.kill('SIGKILL');
@@ -80,15 +98,23 @@ describe('the server process', () => {
     }
   });
 
-  it('several processes start at once on one PostgreSQL and see the same users', { skip: !STORES.includes('postgres') }, async () => {
+  it('several processes start at once on one PostgreSQL and see the same users', {
+    skip: !STORES.includes('postgres'),
+  }, async () => {
     const { url, drop } = await createTestDatabase();
-    const servers = await Promise.all([0, 1, 2].map(async () => {
-      const s = spawnServer({ PORT: String(await freePort()), DATABASE_URL: url });
-      await waitReady(s);
-      return s;
-    }));
+    const servers = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const s = spawnServer({ PORT: String(await freePort()), DATABASE_URL: url });
+        await waitReady(s);
+        return s;
+      }),
+    );
     try {
-      const signup = await http(servers[0].base, 'POST', '/api/v1/auth/signup', { username: 'shared', email: 'shared@example.com', password: PASSWORD });
+      const signup = await http(servers[0].base, 'POST', '/api/v1/auth/signup', {
+        username: 'shared',
+        email: 'shared@example.com',
+        password: PASSWORD,
+      });
       assert.equal(signup.status, 201);
       for (const s of servers) {
         const res = await http(s.base, 'POST', '/api/v1/auth/login', { login: 'shared', password: PASSWORD });

@@ -32,14 +32,44 @@ for (const store of STORES) {
       });
       let server = await startServer(env);
       try {
-        const host = await call(server.base, 'POST', '/api/v1/auth/signup', { username: 'durable', email: 'd@example.com', password: PASSWORD, timezone: 'UTC' });
+        const host = await call(server.base, 'POST', '/api/v1/auth/signup', {
+          username: 'durable',
+          email: 'd@example.com',
+          password: PASSWORD,
+          timezone: 'UTC',
+        });
         const token = host.body.token;
         const allDay = [{ start: '00:00', end: '24:00' }];
-        const weekly = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]));
-        const schedule = await call(server.base, 'POST', '/api/v1/schedules', { name: 'Always', timezone: 'UTC', weekly, is_default: true }, token);
+        const weekly = Object.fromEntries(
+          ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
+        );
+        const schedule = await call(
+          server.base,
+          'POST',
+          '/api/v1/schedules',
+          { name: 'Always', timezone: 'UTC', weekly, is_default: true },
+          token,
+        );
         assert.equal(schedule.status, 201);
-        assert.equal((await call(server.base, 'POST', '/api/v1/event-types', { slug: 'quick', title: 'Quick', duration: 15 }, token)).status, 201);
-        const hook = await call(server.base, 'POST', '/api/v1/webhooks', { url: `http://127.0.0.1:${port}/hook`, events: ['booking.created'] }, token);
+        assert.equal(
+          (
+            await call(
+              server.base,
+              'POST',
+              '/api/v1/event-types',
+              { slug: 'quick', title: 'Quick', duration: 15 },
+              token,
+            )
+          ).status,
+          201,
+        );
+        const hook = await call(
+          server.base,
+          'POST',
+          '/api/v1/webhooks',
+          { url: `http://127.0.0.1:${port}/hook`, events: ['booking.created'] },
+          token,
+        );
         assert.equal(hook.status, 201);
         const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
         const slots = await call(server.base, 'GET', `/api/v1/public/durable/quick/slots?date=${day}&timezone=UTC`);
@@ -52,7 +82,8 @@ for (const store of STORES) {
         const deadline = Date.now() + 10_000;
         let log: any[] = [];
         while (Date.now() < deadline) {
-          log = (await call(server.base, 'GET', `/api/v1/webhooks/${hook.body.id}/deliveries`, undefined, token)).body.data;
+          log = (await call(server.base, 'GET', `/api/v1/webhooks/${hook.body.id}/deliveries`, undefined, token)).body
+            .data;
           if (log[0]?.attempts >= 1 && log[0].error) break;
           await new Promise((r) => setTimeout(r, 50));
         }
@@ -101,19 +132,42 @@ describe('webhook dispatchers of two processes on one PostgreSQL', { skip: !STOR
     const env = { DATABASE_URL: db.url };
     const [a, b] = await Promise.all([startServer(env), startServer(env)]);
     try {
-      const host = await call(a.base, 'POST', '/api/v1/auth/signup', { username: 'twoproc', email: 't@example.com', password: PASSWORD, timezone: 'UTC' });
+      const host = await call(a.base, 'POST', '/api/v1/auth/signup', {
+        username: 'twoproc',
+        email: 't@example.com',
+        password: PASSWORD,
+        timezone: 'UTC',
+      });
       const token = host.body.token;
       const allDay = [{ start: '00:00', end: '24:00' }];
-      const weekly = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]));
-      await call(a.base, 'POST', '/api/v1/schedules', { name: 'Always', timezone: 'UTC', weekly, is_default: true }, token);
+      const weekly = Object.fromEntries(
+        ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, allDay]),
+      );
+      await call(
+        a.base,
+        'POST',
+        '/api/v1/schedules',
+        { name: 'Always', timezone: 'UTC', weekly, is_default: true },
+        token,
+      );
       await call(a.base, 'POST', '/api/v1/event-types', { slug: 'quick', title: 'Quick', duration: 15 }, token);
       // Several webhooks, so that deliveries of different webhooks are in flight at once.
-      for (let i = 0; i < 4; i++) assert.equal((await call(a.base, 'POST', '/api/v1/webhooks', { url: `${url}?w=${i}`, events: ['booking.created'] }, token)).status, 201);
+      for (let i = 0; i < 4; i++)
+        assert.equal(
+          (await call(a.base, 'POST', '/api/v1/webhooks', { url: `${url}?w=${i}`, events: ['booking.created'] }, token))
+            .status,
+          201,
+        );
       const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-      const slots = (await call(a.base, 'GET', `/api/v1/public/twoproc/quick/slots?date=${date}&timezone=UTC`)).body.slots.slice(0, 10);
+      const slots = (
+        await call(a.base, 'GET', `/api/v1/public/twoproc/quick/slots?date=${date}&timezone=UTC`)
+      ).body.slots.slice(0, 10);
       await Promise.all(
         slots.map((s: { start: string }, i: number) =>
-          call(i % 2 ? a.base : b.base, 'POST', '/api/v1/public/twoproc/quick/bookings', { start: s.start, invitee: { name: 'I', email: `i${i}@example.com`, timezone: 'UTC' } }),
+          call(i % 2 ? a.base : b.base, 'POST', '/api/v1/public/twoproc/quick/bookings', {
+            start: s.start,
+            invitee: { name: 'I', email: `i${i}@example.com`, timezone: 'UTC' },
+          }),
         ),
       );
       const deadline = Date.now() + 20_000;

@@ -9,7 +9,10 @@ export interface LoadResult {
   perSecond: number;
 }
 
-export async function load(url: string, options: { seconds: number; concurrency: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  options: { seconds: number; concurrency: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const deadline = Date.now() + options.seconds * 1000;
   let requests = 0;

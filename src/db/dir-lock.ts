@@ -17,7 +17,10 @@ import net from 'node:net';
 import path from 'node:path';
 
 export class DataDirLockedError extends Error {
-  constructor(public readonly dir: string, public readonly pid: number | null) {
+  constructor(
+    public readonly dir: string,
+    public readonly pid: number | null,
+  ) {
     super(
       `The data directory ${dir} is in use by another process${pid === null ? '' : ` (pid ${pid})`}. ` +
         'The embedded database allows one process at a time: stop that process, use another DATA_DIR, ' +
@@ -52,7 +55,8 @@ async function kernelLock(dir: string): Promise<net.Server | 'taken' | null> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') resolve('taken');
-      else if (error.code === 'EACCES' || error.code === 'EPERM') resolve(null); // sandboxed: the file alone
+      else if (error.code === 'EACCES' || error.code === 'EPERM')
+        resolve(null); // sandboxed: the file alone
       else reject(error);
     });
     server.listen({ path: `\0slotwise-data-dir-${id}` }, () => {

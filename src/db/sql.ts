@@ -10,7 +10,8 @@ export const epochMs = (expression: string): string => `(extract(epoch FROM ${ex
 export const fromEpochMs = (expression: string): string => `to_timestamp(${expression}::float8 / 1000.0)`;
 
 /** The half-open range [start, end) of two epoch-milliseconds expressions. */
-export const msRange = (start: string, end: string): string => `tstzrange(${fromEpochMs(start)}, ${fromEpochMs(end)}, '[)')`;
+export const msRange = (start: string, end: string): string =>
+  `tstzrange(${fromEpochMs(start)}, ${fromEpochMs(end)}, '[)')`;
 
 /**
  * A page of a user's rows of `table` (which has user_id, created_at and id), oldest first,

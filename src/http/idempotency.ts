@@ -56,7 +56,9 @@ export interface Answer {
 }
 
 /** A claim is known by its created_at: only the request holding it may store or free it. */
-type Claim = { claimed: true; at: Date } | { claimed: false; row: { request_hash: string; status: number | null; sealed_answer: string | null } | undefined };
+type Claim =
+  | { claimed: true; at: Date }
+  | { claimed: false; row: { request_hash: string; status: number | null; sealed_answer: string | null } | undefined };
 
 /**
  * Claims the key: a new one, an expired one, or (same body only) one whose claim has no answer
@@ -105,17 +107,30 @@ export async function idempotent(
   if (!outcome.claimed) {
     const row = outcome.row;
     if (row === undefined || row.status === null) {
-      if (row && row.request_hash !== hash) throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
-      throw new AppError('idempotency_key_in_progress', 'A request with this Idempotency-Key is still being processed; retry later');
+      if (row && row.request_hash !== hash)
+        throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+      throw new AppError(
+        'idempotency_key_in_progress',
+        'A request with this Idempotency-Key is still being processed; retry later',
+      );
     }
-    if (row.request_hash !== hash) throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
-    return { status: row.status, body: JSON.parse(unseal(row.sealed_answer!, answerKey(scope, key))) as unknown, replayed: true };
+    if (row.request_hash !== hash)
+      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+    return {
+      status: row.status,
+      body: JSON.parse(unseal(row.sealed_answer!, answerKey(scope, key))) as unknown,
+      replayed: true,
+    };
   }
 
   // Only our own claim: after a takeover, the key is the new holder's.
   const mine = [scope, stored, outcome.at] as const;
   const release = () =>
-    ctx.db.query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at = $3 AND status IS NULL', [...mine]).catch(() => {});
+    ctx.db
+      .query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND created_at = $3 AND status IS NULL', [
+        ...mine,
+      ])
+      .catch(() => {});
   let answer: Answer;
   try {
     answer = await run();
@@ -128,11 +143,10 @@ export async function idempotent(
     }
   }
   try {
-    await ctx.db.query('UPDATE idempotency_keys SET status = $4, sealed_answer = $5 WHERE scope = $1 AND key = $2 AND created_at = $3', [
-      ...mine,
-      answer.status,
-      seal(JSON.stringify(answer.body), answerKey(scope, key)),
-    ]);
+    await ctx.db.query(
+      'UPDATE idempotency_keys SET status = $4, sealed_answer = $5 WHERE scope = $1 AND key = $2 AND created_at = $3',
+      [...mine, answer.status, seal(JSON.stringify(answer.body), answerKey(scope, key))],
+    );
   } catch {
     // The work is done and its answer goes out; only the replay is lost. Free the key rather
     // than leave it "in progress": a retry then acts again instead of failing for 24 hours.

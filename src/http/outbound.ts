@@ -11,12 +11,29 @@ import { invalidField } from './errors';
 
 const internal = new net.BlockList();
 for (const [prefix, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
-] as const) internal.addSubnet(prefix, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const)
+  internal.addSubnet(prefix, bits, 'ipv4');
 // IPv6: loopback and unspecified, unique-local, link-local, multicast, and the prefixes that
 // embed an IPv4 address (NAT64, 6to4), which could reach an internal one.
-for (const [prefix, bits] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16]] as const) {
+for (const [prefix, bits] of [
+  ['::', 127],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2002::', 16],
+] as const) {
   internal.addSubnet(prefix, bits, 'ipv6');
 }
 
@@ -45,7 +62,8 @@ const publicOnlyLookup: net.LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return (callback as (e: Error) => void)(error);
     const list = addresses as dns.LookupAddress[];
-    if (list.length === 0 || list.some((a) => isInternalAddress(a.address))) return (callback as (e: Error) => void)(refused());
+    if (list.length === 0 || list.some((a) => isInternalAddress(a.address)))
+      return (callback as (e: Error) => void)(refused());
     if ((options as dns.LookupOptions).all) return (callback as (e: null, a: dns.LookupAddress[]) => void)(null, list);
     return callback(null, list[0]!.address, list[0]!.family);
   });
@@ -82,13 +100,19 @@ export function postJson(
 }
 
 export class ResponseError extends Error {
-  constructor(readonly status: number | null, message: string) {
+  constructor(
+    readonly status: number | null,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** GETs a text document (at most `maxBytes`); a non-2xx answer or a redirect is a ResponseError. */
-export function getText(url: string, options: { signal: AbortSignal; allowPrivate: boolean; maxBytes: number; accept?: string }): Promise<string> {
+export function getText(
+  url: string,
+  options: { signal: AbortSignal; allowPrivate: boolean; maxBytes: number; accept?: string },
+): Promise<string> {
   return requestText('GET', url, { ...options, headers: options.accept ? { accept: options.accept } : {} });
 }
 
@@ -96,7 +120,13 @@ export function getText(url: string, options: { signal: AbortSignal; allowPrivat
 export function requestText(
   method: string,
   url: string,
-  options: { signal: AbortSignal; allowPrivate: boolean; maxBytes: number; headers?: Record<string, string>; body?: string },
+  options: {
+    signal: AbortSignal;
+    allowPrivate: boolean;
+    maxBytes: number;
+    headers?: Record<string, string>;
+    body?: string;
+  },
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
@@ -110,7 +140,12 @@ export function requestText(
         const status = res.statusCode ?? 0;
         if (status < 200 || status > 299) {
           res.destroy();
-          return reject(new ResponseError(status, `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`));
+          return reject(
+            new ResponseError(
+              status,
+              `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`,
+            ),
+          );
         }
         const chunks: Buffer[] = [];
         let size = 0;
@@ -134,7 +169,12 @@ export function requestText(
  * An absolute http(s) URL a user gives this service to call (a 400 naming `field` otherwise).
  * Credentials do not belong in it: `credentialsHint` says where they go instead.
  */
-export function checkOutboundUrl(raw: string, field: string, credentialsHint: string, protocolsMessage = 'must be http or https'): URL {
+export function checkOutboundUrl(
+  raw: string,
+  field: string,
+  credentialsHint: string,
+  protocolsMessage = 'must be http or https',
+): URL {
   let url: URL;
   try {
     url = new URL(raw);

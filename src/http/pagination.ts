@@ -29,10 +29,21 @@ function isTimestampText(v: unknown): boolean {
   if (typeof v !== 'string') return false;
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([+-])(\d{2})(?::(\d{2}))?$/.exec(v);
   if (!m) return false;
-  const [y, mo, d, h, mi, se, oh, om] = [m[1], m[2], m[3], m[4], m[5], m[6], m[9], m[10] ?? '0'].map(Number) as number[];
+  const [y, mo, d, h, mi, se, oh, om] = [m[1], m[2], m[3], m[4], m[5], m[6], m[9], m[10] ?? '0'].map(
+    Number,
+  ) as number[];
   const date = new Date(Date.UTC(2000, mo! - 1, d!));
   date.setUTCFullYear(y!);
-  return y! >= 1 && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d! && h! <= 23 && mi! <= 59 && se! <= 59 && oh! <= 15 && om! <= 59;
+  return (
+    y! >= 1 &&
+    date.getUTCMonth() === mo! - 1 &&
+    date.getUTCDate() === d! &&
+    h! <= 23 &&
+    mi! <= 59 &&
+    se! <= 59 &&
+    oh! <= 15 &&
+    om! <= 59
+  );
 }
 
 const PART_CHECKS: Record<CursorPart, (v: unknown) => boolean> = {
@@ -53,14 +64,23 @@ export function decodeCursor(cursor: string, kinds: readonly CursorPart[]): (str
   } catch {
     throw invalidField('cursor', 'is not a cursor this API returned');
   }
-  if (!Array.isArray(parsed) || parsed.length !== kinds.length || parsed.some((part, i) => !PART_CHECKS[kinds[i]](part))) {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== kinds.length ||
+    parsed.some((part, i) => !PART_CHECKS[kinds[i]](part))
+  ) {
     throw invalidField('cursor', 'is not a cursor this API returned');
   }
   return parsed as (string | number)[];
 }
 
 /** Given limit+1 rows, the page and the cursor of the next one. */
-export function paginate<R, T>(rows: readonly R[], limit: number, key: (row: R) => (string | number)[], map: (row: R) => T) {
+export function paginate<R, T>(
+  rows: readonly R[],
+  limit: number,
+  key: (row: R) => (string | number)[],
+  map: (row: R) => T,
+) {
   const page = rows.slice(0, limit);
   const next = rows.length > limit && page.length > 0 ? encodeCursor(key(page[page.length - 1])) : null;
   return { data: page.map(map), next_cursor: next };

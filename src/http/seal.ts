@@ -4,7 +4,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 
 /** A 256-bit key from any secret text and a purpose (so one secret never keys two uses alike). */
 export function sealingKey(purpose: string, ...secrets: string[]): Buffer {
-  return createHash('sha256').update([purpose, ...secrets].join('\n')).digest();
+  return createHash('sha256')
+    .update([purpose, ...secrets].join('\n'))
+    .digest();
 }
 
 export function seal(text: string, key: Buffer): string {

@@ -34,9 +34,12 @@ function inputProblem(root: unknown, prefix: string): { field: string; message: 
       if (LONE_SURROGATE.test(value)) return { field: at || 'body', message: 'must be valid Unicode text' };
     } else if (value && typeof value === 'object') {
       if (depth >= MAX_DEPTH) return { field: at || 'body', message: `nests deeper than ${MAX_DEPTH} levels` };
-      const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [k, v] as const);
+      const entries = Array.isArray(value)
+        ? value.map((v, i) => [`[${i}]`, v] as const)
+        : Object.entries(value).map(([k, v]) => [k, v] as const);
       for (const [key, item] of entries) {
-        if (!Array.isArray(value) && LONE_SURROGATE.test(key)) return { field: at || 'body', message: 'has a key that is not valid Unicode text' };
+        if (!Array.isArray(value) && LONE_SURROGATE.test(key))
+          return { field: at || 'body', message: 'has a key that is not valid Unicode text' };
         const path = key.startsWith('[') ? `${at}${key}` : at ? `${at}.${key}` : key;
         stack.push({ value: item, at: path, depth: depth + 1 });
       }
@@ -48,7 +51,8 @@ function inputProblem(root: unknown, prefix: string): { field: string; message: 
 /** Refuses such inputs with a 400 before they reach a handler or the database. */
 export function refuseUnstorableInput(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const problem = inputProblem(request.body, '') ?? inputProblem(request.query, '') ?? inputProblem(request.params, '');
+    const problem =
+      inputProblem(request.body, '') ?? inputProblem(request.query, '') ?? inputProblem(request.params, '');
     if (problem) throw invalidField(problem.field, problem.message);
   });
 }

@@ -75,7 +75,13 @@ export abstract class QueueWorker {
   private readonly poller: Poller;
 
   constructor(name: string, log: FastifyBaseLogger, pollMs = 250) {
-    this.poller = new Poller(name, log, () => this.runOnce(), () => this.chores(), pollMs);
+    this.poller = new Poller(
+      name,
+      log,
+      () => this.runOnce(),
+      () => this.chores(),
+      pollMs,
+    );
   }
 
   abstract runOnce(): Promise<number>;

@@ -7,8 +7,6 @@ import { call, PASSWORD, startApp, STORES, type Answer, type TestApp } from '../
 
 const ADMIN = 'rootadmin';
 
-
-
 function cookiesOf(res: Answer): Record<string, { value: string; attrs: string }> {
   const raw = res.headers['set-cookie'];
   const list = Array.isArray(raw) ? raw : raw ? [String(raw)] : [];
@@ -106,7 +104,18 @@ for (const store of STORES) {
     });
 
     it('sign-up refuses malformed usernames with a validation problem', async () => {
-      const bad = ['ab', 'x'.repeat(41), '-lead', 'trail-', 'has space', 'UPPER', 'dot.name', 'é-accent', 'slash/x', ''];
+      const bad = [
+        'ab',
+        'x'.repeat(41),
+        '-lead',
+        'trail-',
+        'has space',
+        'UPPER',
+        'dot.name',
+        'é-accent',
+        'slash/x',
+        '',
+      ];
       for (const username of bad) {
         const res = await call(t.app, 'POST', '/api/v1/auth/signup', {
           body: { username, email: `ok${++n}@example.com`, password: PASSWORD },
@@ -116,7 +125,11 @@ for (const store of STORES) {
     });
 
     it('sign-up accepts the edges of the username rules', async () => {
-      for (const username of [`a${n}_b-c`.slice(0, 40), 'x'.repeat(37) + String(++n).padStart(3, '0').slice(-3), `9${++n}z`]) {
+      for (const username of [
+        `a${n}_b-c`.slice(0, 40),
+        'x'.repeat(37) + String(++n).padStart(3, '0').slice(-3),
+        `9${++n}z`,
+      ]) {
         await signup({ username });
       }
     });
@@ -216,7 +229,12 @@ for (const store of STORES) {
       });
       assertProblem(broken, 400);
       const huge = await call(t.app, 'POST', '/api/v1/auth/signup', {
-        body: JSON.stringify({ username: 'bigbody', email: 'b@example.com', password: PASSWORD, name: 'x'.repeat(200_000) }),
+        body: JSON.stringify({
+          username: 'bigbody',
+          email: 'b@example.com',
+          password: PASSWORD,
+          name: 'x'.repeat(200_000),
+        }),
         headers: { 'content-type': 'application/json' },
       });
       assertProblem(huge, 413);
@@ -235,7 +253,10 @@ for (const store of STORES) {
         headers: { 'content-type': 'application/json' },
       });
       assertProblem(empty, 400);
-      const emptyLogin = await call(t.app, 'POST', '/api/v1/auth/login', { body: '', headers: { 'content-type': 'application/json' } });
+      const emptyLogin = await call(t.app, 'POST', '/api/v1/auth/login', {
+        body: '',
+        headers: { 'content-type': 'application/json' },
+      });
       assertProblem(emptyLogin, 400);
     });
 
@@ -278,8 +299,14 @@ for (const store of STORES) {
     });
 
     it('log in with missing or over-long fields is a 400 validation problem', async () => {
-      assertValidation(await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'l'.repeat(255), password: PASSWORD } }), 'login');
-      assertValidation(await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'someone', password: 'p'.repeat(257) } }), 'password');
+      assertValidation(
+        await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'l'.repeat(255), password: PASSWORD } }),
+        'login',
+      );
+      assertValidation(
+        await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'someone', password: 'p'.repeat(257) } }),
+        'password',
+      );
       assertValidation(await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'someone' } }), 'password');
       assertValidation(await call(t.app, 'POST', '/api/v1/auth/login', { body: { password: PASSWORD } }), 'login');
     });
@@ -315,7 +342,9 @@ for (const store of STORES) {
         const statuses: number[] = [];
         let last: Answer | undefined;
         for (let i = 0; i < 5; i++) {
-          last = await call(t2.app, 'POST', '/api/v1/auth/login', { body: { login: `someone${i}`, password: 'not the password' } });
+          last = await call(t2.app, 'POST', '/api/v1/auth/login', {
+            body: { login: `someone${i}`, password: 'not the password' },
+          });
           statuses.push(last.status);
           if (last.status === 429) break;
         }
@@ -373,7 +402,14 @@ for (const store of STORES) {
 
     it('no, malformed or unknown credentials are a 401 problem', async () => {
       assertProblem(await call(t.app, 'GET', '/api/v1/me'), 401);
-      for (const authorization of ['Bearer', 'Bearer ', 'Bearer nonsense', 'Token sws_nonexistent', 'Basic YTpi', 'garbage']) {
+      for (const authorization of [
+        'Bearer',
+        'Bearer ',
+        'Bearer nonsense',
+        'Token sws_nonexistent',
+        'Basic YTpi',
+        'garbage',
+      ]) {
         assertProblem(await call(t.app, 'GET', '/api/v1/me', { headers: { authorization } }), 401, authorization);
       }
       assertProblem(await call(t.app, 'GET', '/api/v1/me', { headers: { cookie: 'session=forged' } }), 401);
@@ -449,7 +485,9 @@ for (const store of STORES) {
       const me = await call(t.app, 'GET', '/api/v1/me', { token: res.body.token });
       assert.equal(me.status, 200, me.text);
       assert.equal(me.body.username, username);
-      const viaTokenScheme = await call(t.app, 'GET', '/api/v1/me', { headers: { authorization: `Token ${res.body.token}` } });
+      const viaTokenScheme = await call(t.app, 'GET', '/api/v1/me', {
+        headers: { authorization: `Token ${res.body.token}` },
+      });
       assert.equal(viaTokenScheme.status, 200);
     });
 
@@ -476,7 +514,10 @@ for (const store of STORES) {
       assert.equal(del.text, '');
       assertProblem(await call(t.app, 'GET', '/api/v1/me', { token: created.body.token }), 401);
       assertProblem(await call(t.app, 'DELETE', `/api/v1/me/tokens/${created.body.id}`, { token }), 404);
-      assertProblem(await call(t.app, 'DELETE', '/api/v1/me/tokens/00000000-0000-4000-8000-000000000000', { token }), 404);
+      assertProblem(
+        await call(t.app, 'DELETE', '/api/v1/me/tokens/00000000-0000-4000-8000-000000000000', { token }),
+        404,
+      );
       const list = await call(t.app, 'GET', '/api/v1/me/tokens', { token });
       assert.ok(!list.body.data.some((x: any) => x.id === created.body.id), 'revoked token no longer listed');
     });
@@ -491,7 +532,10 @@ for (const store of STORES) {
     it("someone else's token cannot be revoked (404/403) and keeps working", async () => {
       const alice = await signup();
       const bob = await signup();
-      const created = await call(t.app, 'POST', '/api/v1/me/tokens', { token: alice.token, body: { name: 'alice secret name' } });
+      const created = await call(t.app, 'POST', '/api/v1/me/tokens', {
+        token: alice.token,
+        body: { name: 'alice secret name' },
+      });
       const res = await call(t.app, 'DELETE', `/api/v1/me/tokens/${created.body.id}`, { token: bob.token });
       assert.ok(res.status === 404 || res.status === 403, res.text);
       assertProblem(res, res.status);
@@ -508,7 +552,10 @@ for (const store of STORES) {
         const { token } = await signup();
         const expires = new Date(Math.ceil((Date.now() + 5000) / 1000) * 1000);
         const local = new Date(expires.getTime() + 3600_000).toISOString().replace(/\.\d+Z$/, '+01:00');
-        const created = await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: 'short-lived', expires_at: local } });
+        const created = await call(t.app, 'POST', '/api/v1/me/tokens', {
+          token,
+          body: { name: 'short-lived', expires_at: local },
+        });
         assert.equal(created.status, 201, created.text);
         assert.equal(Date.parse(created.body.expires_at), expires.getTime());
         assert.equal((await call(t.app, 'GET', '/api/v1/me', { token: created.body.token })).status, 200);
@@ -581,8 +628,14 @@ for (const store of STORES) {
       assert.equal(by100.pages.at(-1)!.body.next_cursor, null);
       const names = by100.items.map((u) => u.username);
       assert.equal(new Set(names).size, names.length, 'no user twice');
-      assert.deepEqual(byDefault.items.map((u) => u.username), names);
-      assert.deepEqual(by7.items.map((u) => u.username), names);
+      assert.deepEqual(
+        byDefault.items.map((u) => u.username),
+        names,
+      );
+      assert.deepEqual(
+        by7.items.map((u) => u.username),
+        names,
+      );
       for (const p of by7.pages.slice(0, -1)) assert.equal(p.body.data.length, 7);
       const one = await call(t.app, 'GET', '/api/v1/users?limit=1', { token });
       assert.equal(one.body.data.length, 1);
@@ -600,44 +653,38 @@ for (const store of STORES) {
       }
     });
 
-    it(
-      'GET /me/tokens is a list: limit defaults to 20, pages with next_cursor, null on the last page',
-      async () => {
-        const { token } = await signup();
-        const ids = new Set<string>();
-        for (let i = 0; i < 23; i++) {
-          const r = await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: `t${i}` } });
-          assert.equal(r.status, 201, r.text);
-          ids.add(r.body.id);
-        }
-        const first = await call(t.app, 'GET', '/api/v1/me/tokens', { token });
-        assert.equal(first.status, 200, first.text);
-        assert.equal(first.body.data.length, 20);
-        assert.equal(typeof first.body.next_cursor, 'string');
-        const by7 = await walk('/api/v1/me/tokens', token, 7);
-        assert.equal(by7.pages.length, 4);
-        assert.deepEqual(new Set(by7.items.map((x) => x.id)), ids);
-        assert.equal(by7.items.length, 23);
-        const all = await walk('/api/v1/me/tokens', token, 100);
-        assert.equal(all.pages.length, 1);
-        assert.equal(all.items.length, 23);
-      },
-    );
+    it('GET /me/tokens is a list: limit defaults to 20, pages with next_cursor, null on the last page', async () => {
+      const { token } = await signup();
+      const ids = new Set<string>();
+      for (let i = 0; i < 23; i++) {
+        const r = await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: `t${i}` } });
+        assert.equal(r.status, 201, r.text);
+        ids.add(r.body.id);
+      }
+      const first = await call(t.app, 'GET', '/api/v1/me/tokens', { token });
+      assert.equal(first.status, 200, first.text);
+      assert.equal(first.body.data.length, 20);
+      assert.equal(typeof first.body.next_cursor, 'string');
+      const by7 = await walk('/api/v1/me/tokens', token, 7);
+      assert.equal(by7.pages.length, 4);
+      assert.deepEqual(new Set(by7.items.map((x) => x.id)), ids);
+      assert.equal(by7.items.length, 23);
+      const all = await walk('/api/v1/me/tokens', token, 100);
+      assert.equal(all.pages.length, 1);
+      assert.equal(all.items.length, 23);
+    });
 
-    it(
-      'GET /me/tokens: limit outside 1..100 is a 400; a malformed cursor is a 400',
-      async () => {
-        const { token } = await signup();
-        for (const limit of ['0', '101', '-1', 'abc', '1.5']) {
-          const res = await call(t.app, 'GET', `/api/v1/me/tokens?limit=${encodeURIComponent(limit)}`, { token });
-          assertValidation(res, 'limit', `limit=${limit}:`);
-        }
-        for (const cursor of ['garbage', 'eyJmb28iOiJiYXIifQ', '!!!']) {
-          const res = await call(t.app, 'GET', `/api/v1/me/tokens?cursor=${encodeURIComponent(cursor)}`, { token });
-          assertProblem(res, 400, `cursor=${cursor}:`);
-        }
-      },
-    );
+    it('GET /me/tokens: limit outside 1..100 is a 400; a malformed cursor is a 400', async () => {
+      const { token } = await signup();
+      for (const limit of ['0', '101', '-1', 'abc', '1.5']) {
+        const res = await call(t.app, 'GET', `/api/v1/me/tokens?limit=${encodeURIComponent(limit)}`, { token });
+        assertValidation(res, 'limit', `limit=${limit}:`);
+      }
+      for (const cursor of ['garbage', 'eyJmb28iOiJiYXIifQ', '!!!']) {
+        const res = await call(t.app, 'GET', `/api/v1/me/tokens?cursor=${encodeURIComponent(cursor)}`, { token });
+        assertProblem(res, 400, `cursor=${cursor}:`);
+      }
+    });
 
     // ---- Profile -----------------------------------------------------------------------------
 
@@ -671,7 +718,10 @@ for (const store of STORES) {
         body: { email: `${a.username}@example.com`.toUpperCase(), current_password: PASSWORD },
       });
       assert.equal(sameEmail.status, 200, `your own e-mail in another case is not a conflict: ${sameEmail.text}`);
-      assertValidation(await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { username: 'api' } }), 'username');
+      assertValidation(
+        await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { username: 'api' } }),
+        'username',
+      );
 
       assertProblem(await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { username: b.username } }), 409);
       const emailTaken = await call(t.app, 'PATCH', '/api/v1/me', {
@@ -679,16 +729,27 @@ for (const store of STORES) {
         body: { email: `${b.username}@example.com`.toUpperCase(), current_password: PASSWORD },
       });
       assertProblem(emailTaken, 409);
-      assertValidation(await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { timezone: 'Nowhere/Land' } }), 'timezone');
-      assertValidation(await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { username: 'Bad Name' } }), 'username');
-      assertValidation(await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { name: 'x'.repeat(101) } }), 'name');
+      assertValidation(
+        await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { timezone: 'Nowhere/Land' } }),
+        'timezone',
+      );
+      assertValidation(
+        await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { username: 'Bad Name' } }),
+        'username',
+      );
+      assertValidation(
+        await call(t.app, 'PATCH', '/api/v1/me', { token: a.token, body: { name: 'x'.repeat(101) } }),
+        'name',
+      );
       assertProblem(await call(t.app, 'PATCH', '/api/v1/me', { body: { name: 'anon' } }), 401);
     });
 
     it('concurrent renames to one username: one 200, the others 409, never a 5xx', async () => {
       const users = [await signup(), await signup(), await signup()];
       const target = `wanted${++n}x`;
-      const answers = await Promise.all(users.map((u) => call(t.app, 'PATCH', '/api/v1/me', { token: u.token, body: { username: target } })));
+      const answers = await Promise.all(
+        users.map((u) => call(t.app, 'PATCH', '/api/v1/me', { token: u.token, body: { username: target } })),
+      );
       assert.deepEqual(answers.map((r) => r.status).sort(), [200, 409, 409], answers.map((r) => r.text).join('\n'));
       for (const r of answers) if (r.status === 409) assertProblem(r, 409);
     });
@@ -715,10 +776,16 @@ for (const store of STORES) {
       assertProblem(wrong, wrong.status);
       assert.equal((await login(username)).status, 200, 'old password still valid after refused changes');
 
-      const weak = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { password: 'short', current_password: PASSWORD } });
+      const weak = await call(t.app, 'PATCH', '/api/v1/me', {
+        token,
+        body: { password: 'short', current_password: PASSWORD },
+      });
       assertValidation(weak, 'password');
 
-      const ok = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { password: newPassword, current_password: PASSWORD } });
+      const ok = await call(t.app, 'PATCH', '/api/v1/me', {
+        token,
+        body: { password: newPassword, current_password: PASSWORD },
+      });
       assert.equal(ok.status, 200, ok.text);
       assert.ok(!ok.text.includes(newPassword));
       assert.equal((await login(username, newPassword)).status, 200);
@@ -784,7 +851,11 @@ for (const store of STORES) {
       const res = await call(t.app, 'GET', '/api/v1/no-such-thing');
       assertProblem(res, 404);
       assert.ok(res.headers['x-request-id'], 'X-Request-Id');
-      for (const [method, url] of [['DELETE', '/api/v1/me'], ['PUT', '/api/v1/users'], ['GET', '/api/v1/auth/login']] as const) {
+      for (const [method, url] of [
+        ['DELETE', '/api/v1/me'],
+        ['PUT', '/api/v1/users'],
+        ['GET', '/api/v1/auth/login'],
+      ] as const) {
         const r = await call(t.app, method, url);
         assert.ok(r.status === 404 || r.status === 405, `${method} ${url}: ${r.text}`);
         assertProblem(r, r.status, `${method} ${url}`);

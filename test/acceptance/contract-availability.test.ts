@@ -9,8 +9,6 @@ const NOW = '2026-03-01T00:00:00Z'; // a Sunday; US DST starts 2026-03-08, EU 20
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
 const NINE_TO_FIVE = [{ start: '09:00', end: '17:00' }];
 
-
-
 function assertNotFoundOrForbidden(res: Answer, secret: string, what = ''): void {
   assert.ok(res.status === 404 || res.status === 403, `${what} expected 404/403, got ${res.status}: ${res.text}`);
   assertProblem(res, res.status, what);
@@ -100,8 +98,17 @@ for (const store of STORES) {
       const body = {
         name: 'Evenings <& "quotes">',
         timezone: 'Europe/Berlin',
-        weekly: { tuesday: [{ start: '18:00', end: '20:00' }], saturday: [{ start: '10:00', end: '12:00' }, { start: '13:00', end: '24:00' }] },
-        overrides: [{ date: '2026-03-10', intervals: [] }, { date: '2026-03-14', intervals: [{ start: '08:00', end: '09:30' }] }],
+        weekly: {
+          tuesday: [{ start: '18:00', end: '20:00' }],
+          saturday: [
+            { start: '10:00', end: '12:00' },
+            { start: '13:00', end: '24:00' },
+          ],
+        },
+        overrides: [
+          { date: '2026-03-10', intervals: [] },
+          { date: '2026-03-14', intervals: [{ start: '08:00', end: '09:30' }] },
+        ],
       };
       const res = await call(t.app, 'POST', '/api/v1/schedules', { token, body });
       assert.equal(res.status, 201, res.text);
@@ -112,7 +119,8 @@ for (const store of STORES) {
       assert.equal(s.is_default, false);
       assert.deepEqual(hours(s.weekly, 'tuesday'), body.weekly.tuesday);
       assert.deepEqual(hours(s.weekly, 'saturday'), body.weekly.saturday);
-      for (const day of ['monday', 'wednesday', 'thursday', 'friday', 'sunday']) assert.deepEqual(hours(s.weekly, day), [], day);
+      for (const day of ['monday', 'wednesday', 'thursday', 'friday', 'sunday'])
+        assert.deepEqual(hours(s.weekly, day), [], day);
       const overrides = [...s.overrides].sort((a: any, b: any) => a.date.localeCompare(b.date));
       assert.deepEqual(overrides, body.overrides);
       const got = await call(t.app, 'GET', `/api/v1/schedules/${s.id}`, { token });
@@ -192,7 +200,10 @@ for (const store of STORES) {
 
       const got = await call(t.app, 'GET', `/api/v1/schedules/${id}`, { token });
       assert.deepEqual(got.body, reweek.body);
-      assertValidation(await call(t.app, 'PATCH', `/api/v1/schedules/${id}`, { token, body: { timezone: 'No/Where' } }), 'timezone');
+      assertValidation(
+        await call(t.app, 'PATCH', `/api/v1/schedules/${id}`, { token, body: { timezone: 'No/Where' } }),
+        'timezone',
+      );
       assertValidation(await call(t.app, 'PATCH', `/api/v1/schedules/${id}`, { token, body: { name: '' } }), 'name');
     });
 
@@ -200,10 +211,18 @@ for (const store of STORES) {
       const { token } = await user();
       const created = await call(t.app, 'POST', '/api/v1/schedules', {
         token,
-        body: { name: 'Full', timezone: 'UTC', weekly: { monday: NINE_TO_FIVE }, overrides: [{ date: '2026-03-20', intervals: [] }] },
+        body: {
+          name: 'Full',
+          timezone: 'UTC',
+          weekly: { monday: NINE_TO_FIVE },
+          overrides: [{ date: '2026-03-20', intervals: [] }],
+        },
       });
       const id = created.body.id;
-      const put = await call(t.app, 'PUT', `/api/v1/schedules/${id}`, { token, body: { name: 'Bare', timezone: 'Europe/London' } });
+      const put = await call(t.app, 'PUT', `/api/v1/schedules/${id}`, {
+        token,
+        body: { name: 'Bare', timezone: 'Europe/London' },
+      });
       assert.equal(put.status, 200, put.text);
       assert.equal(put.body.name, 'Bare');
       assert.equal(put.body.timezone, 'Europe/London');
@@ -217,7 +236,10 @@ for (const store of STORES) {
       assert.equal(put2.status, 200, put2.text);
       assert.deepEqual(hours(put2.body.weekly, 'wednesday'), NINE_TO_FIVE);
       assert.deepEqual(hours(put2.body.weekly, 'monday'), []);
-      assertValidation(await call(t.app, 'PUT', `/api/v1/schedules/${id}`, { token, body: { timezone: 'UTC' } }), 'name');
+      assertValidation(
+        await call(t.app, 'PUT', `/api/v1/schedules/${id}`, { token, body: { timezone: 'UTC' } }),
+        'name',
+      );
       assertValidation(await call(t.app, 'PUT', `/api/v1/schedules/${id}`, { token, body: { name: 'x' } }), 'timezone');
       const got = await call(t.app, 'GET', `/api/v1/schedules/${id}`, { token });
       assert.equal(got.body.name, 'Again');
@@ -226,7 +248,10 @@ for (const store of STORES) {
     it('the default moves with is_default; it cannot be unset or deleted (409); others delete (204)', async () => {
       const { token } = await user();
       const first = await defaultSchedule(token);
-      const second = await call(t.app, 'POST', '/api/v1/schedules', { token, body: { name: 'B', timezone: 'UTC', is_default: true } });
+      const second = await call(t.app, 'POST', '/api/v1/schedules', {
+        token,
+        body: { name: 'B', timezone: 'UTC', is_default: true },
+      });
       assert.equal(second.status, 201, second.text);
       assert.equal(second.body.is_default, true);
       assert.equal((await defaultSchedule(token)).id, second.body.id);
@@ -238,7 +263,10 @@ for (const store of STORES) {
       assert.equal(back.body.is_default, true);
       assert.equal((await defaultSchedule(token)).id, first.id);
 
-      assertProblem(await call(t.app, 'PATCH', `/api/v1/schedules/${first.id}`, { token, body: { is_default: false } }), 409);
+      assertProblem(
+        await call(t.app, 'PATCH', `/api/v1/schedules/${first.id}`, { token, body: { is_default: false } }),
+        409,
+      );
       assert.equal((await defaultSchedule(token)).id, first.id);
       assertProblem(await call(t.app, 'DELETE', `/api/v1/schedules/${first.id}`, { token }), 409);
       const del = await call(t.app, 'DELETE', `/api/v1/schedules/${second.body.id}`, { token });
@@ -247,24 +275,28 @@ for (const store of STORES) {
       assertProblem(await call(t.app, 'DELETE', `/api/v1/schedules/${second.body.id}`, { token }), 404);
     });
 
-    it(
-      'concurrent default switches leave exactly one default, never a 5xx',
-      async () => {
-        const { token } = await user();
-        const created = await Promise.all(
-          [0, 1, 2, 3].map((i) => call(t.app, 'POST', '/api/v1/schedules', { token, body: { name: `race${i}`, timezone: 'UTC', is_default: true } })),
-        );
-        for (const r of created) assert.ok(r.status === 201 || r.status === 409, `POST ${r.status} ${r.text}`);
-        const list = await call(t.app, 'GET', '/api/v1/schedules?limit=100', { token });
-        assert.equal(list.body.data.filter((x: any) => x.is_default === true).length, 1, list.text);
-        const patched = await Promise.all(
-          list.body.data.map((x: any) => call(t.app, 'PATCH', `/api/v1/schedules/${x.id}`, { token, body: { is_default: true } })),
-        );
-        for (const r of patched) assert.ok(r.status === 200 || r.status === 409, `PATCH ${r.status} ${r.text}`);
-        const after = await call(t.app, 'GET', '/api/v1/schedules?limit=100', { token });
-        assert.equal(after.body.data.filter((x: any) => x.is_default === true).length, 1, after.text);
-      },
-    );
+    it('concurrent default switches leave exactly one default, never a 5xx', async () => {
+      const { token } = await user();
+      const created = await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          call(t.app, 'POST', '/api/v1/schedules', {
+            token,
+            body: { name: `race${i}`, timezone: 'UTC', is_default: true },
+          }),
+        ),
+      );
+      for (const r of created) assert.ok(r.status === 201 || r.status === 409, `POST ${r.status} ${r.text}`);
+      const list = await call(t.app, 'GET', '/api/v1/schedules?limit=100', { token });
+      assert.equal(list.body.data.filter((x: any) => x.is_default === true).length, 1, list.text);
+      const patched = await Promise.all(
+        list.body.data.map((x: any) =>
+          call(t.app, 'PATCH', `/api/v1/schedules/${x.id}`, { token, body: { is_default: true } }),
+        ),
+      );
+      for (const r of patched) assert.ok(r.status === 200 || r.status === 409, `PATCH ${r.status} ${r.text}`);
+      const after = await call(t.app, 'GET', '/api/v1/schedules?limit=100', { token });
+      assert.equal(after.body.data.filter((x: any) => x.is_default === true).length, 1, after.text);
+    });
 
     it("another user's schedule is 404 (or 403) for every verb, never its content, and stays unchanged", async () => {
       const alice = await user();
@@ -277,8 +309,16 @@ for (const store of STORES) {
       const id = created.body.id;
       const url = `/api/v1/schedules/${id}`;
       assertNotFoundOrForbidden(await call(t.app, 'GET', url, { token: bob.token }), secret, 'GET');
-      assertNotFoundOrForbidden(await call(t.app, 'PATCH', url, { token: bob.token, body: { name: 'pwned' } }), secret, 'PATCH');
-      assertNotFoundOrForbidden(await call(t.app, 'PUT', url, { token: bob.token, body: { name: 'pwned', timezone: 'UTC' } }), secret, 'PUT');
+      assertNotFoundOrForbidden(
+        await call(t.app, 'PATCH', url, { token: bob.token, body: { name: 'pwned' } }),
+        secret,
+        'PATCH',
+      );
+      assertNotFoundOrForbidden(
+        await call(t.app, 'PUT', url, { token: bob.token, body: { name: 'pwned', timezone: 'UTC' } }),
+        secret,
+        'PUT',
+      );
       assertNotFoundOrForbidden(await call(t.app, 'DELETE', url, { token: bob.token }), secret, 'DELETE');
       const bobs = await call(t.app, 'GET', '/api/v1/schedules', { token: bob.token });
       assert.ok(!bobs.text.includes(secret));
@@ -288,7 +328,10 @@ for (const store of STORES) {
       // Another user's default cannot be touched either.
       const aliceDefault = await defaultSchedule(alice.token);
       assertNotFoundOrForbidden(
-        await call(t.app, 'PATCH', `/api/v1/schedules/${aliceDefault.id}`, { token: bob.token, body: { is_default: true } }),
+        await call(t.app, 'PATCH', `/api/v1/schedules/${aliceDefault.id}`, {
+          token: bob.token,
+          body: { is_default: true },
+        }),
         '"weekly"',
         'PATCH default',
       );
@@ -308,48 +351,67 @@ for (const store of STORES) {
       assertProblem(await call(t.app, 'GET', `/api/v1/schedules/${d.id}`), 401);
     });
 
-    it(
-      'schedules list: pages with limit and next_cursor, each schedule exactly once',
-      async () => {
-        const { token } = await user();
-        for (let i = 0; i < 4; i++) {
-          assert.equal((await call(t.app, 'POST', '/api/v1/schedules', { token, body: { name: `s${i}`, timezone: 'UTC' } })).status, 201);
-        }
-        const ids: string[] = [];
-        const sizes: number[] = [];
-        let cursor: string | null = null;
-        do {
-          const res: Answer = await call(t.app, 'GET', `/api/v1/schedules?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
-          assert.equal(res.status, 200, res.text);
-          ids.push(...res.body.data.map((s: any) => s.id));
-          sizes.push(res.body.data.length);
-          cursor = res.body.next_cursor;
-          assert.ok(sizes.length < 10);
-        } while (cursor !== null);
-        assert.equal(ids.length, 5, `ids ${ids.join(' ')}`);
-        assert.equal(new Set(ids).size, 5, `no schedule twice: ${ids.join(' ')}`);
-        assert.deepEqual(sizes, [2, 2, 1]);
-        const all = await call(t.app, 'GET', '/api/v1/schedules', { token });
-        assert.equal(all.body.data.length, 5);
-        assert.equal(all.body.next_cursor, null);
-      },
-    );
+    it('schedules list: pages with limit and next_cursor, each schedule exactly once', async () => {
+      const { token } = await user();
+      for (let i = 0; i < 4; i++) {
+        assert.equal(
+          (await call(t.app, 'POST', '/api/v1/schedules', { token, body: { name: `s${i}`, timezone: 'UTC' } })).status,
+          201,
+        );
+      }
+      const ids: string[] = [];
+      const sizes: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: Answer = await call(
+          t.app,
+          'GET',
+          `/api/v1/schedules?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          { token },
+        );
+        assert.equal(res.status, 200, res.text);
+        ids.push(...res.body.data.map((s: any) => s.id));
+        sizes.push(res.body.data.length);
+        cursor = res.body.next_cursor;
+        assert.ok(sizes.length < 10);
+      } while (cursor !== null);
+      assert.equal(ids.length, 5, `ids ${ids.join(' ')}`);
+      assert.equal(new Set(ids).size, 5, `no schedule twice: ${ids.join(' ')}`);
+      assert.deepEqual(sizes, [2, 2, 1]);
+      const all = await call(t.app, 'GET', '/api/v1/schedules', { token });
+      assert.equal(all.body.data.length, 5);
+      assert.equal(all.body.next_cursor, null);
+    });
 
     it('schedules list: bad limit or cursor is a 400', async () => {
       const { token } = await user();
       for (const limit of ['0', '101', 'x', '-5', '2.5', '']) {
-        assertValidation(await call(t.app, 'GET', `/api/v1/schedules?limit=${limit}`, { token }), 'limit', `limit=${limit}`);
+        assertValidation(
+          await call(t.app, 'GET', `/api/v1/schedules?limit=${limit}`, { token }),
+          'limit',
+          `limit=${limit}`,
+        );
       }
       for (const c of ['garbage', 'AAAA', '{}']) {
-        assertProblem(await call(t.app, 'GET', `/api/v1/schedules?cursor=${encodeURIComponent(c)}`, { token }), 400, `cursor=${c}`);
+        assertProblem(
+          await call(t.app, 'GET', `/api/v1/schedules?cursor=${encodeURIComponent(c)}`, { token }),
+          400,
+          `cursor=${c}`,
+        );
       }
     });
 
     it('the default schedule drives availability; a non-default one does not', async () => {
       const { token } = await user('UTC');
-      await call(t.app, 'POST', '/api/v1/schedules', { token, body: { name: 'other', timezone: 'UTC', weekly: { sunday: NINE_TO_FIVE } } });
+      await call(t.app, 'POST', '/api/v1/schedules', {
+        token,
+        body: { name: 'other', timezone: 'UTC', weekly: { sunday: NINE_TO_FIVE } },
+      });
       const d = await defaultSchedule(token);
-      const res = await call(t.app, 'PATCH', `/api/v1/schedules/${d.id}`, { token, body: { weekly: { saturday: [{ start: '10:00', end: '12:00' }] } } });
+      const res = await call(t.app, 'PATCH', `/api/v1/schedules/${d.id}`, {
+        token,
+        body: { weekly: { saturday: [{ start: '10:00', end: '12:00' }] } },
+      });
       assert.equal(res.status, 200, res.text);
       const got = days(await avail(token, '2026-03-06', '2026-03-08', 'UTC'), z);
       assert.deepEqual(got, {
@@ -394,10 +456,11 @@ for (const store of STORES) {
       for (const tz of ['UTC', 'Etc/UTC']) {
         const utc = await avail(token, '2026-03-02', '2026-03-03', tz);
         assert.equal(utc.status, 200, utc.text);
-        for (const d of utc.body.days) for (const i of d.intervals) {
-          assert.match(i.start, /(Z|\+00:00)$/);
-          assert.match(i.start, RFC3339_SECONDS);
-        }
+        for (const d of utc.body.days)
+          for (const i of d.intervals) {
+            assert.match(i.start, /(Z|\+00:00)$/);
+            assert.match(i.start, RFC3339_SECONDS);
+          }
         assert.deepEqual(days(utc, z), {
           '2026-03-02': [['2026-03-02T08:00:00Z', '2026-03-02T16:00:00Z']],
           '2026-03-03': [['2026-03-03T08:00:00Z', '2026-03-03T16:00:00Z']],
@@ -418,9 +481,10 @@ for (const store of STORES) {
         const res = await avail(token, '2026-03-03', '2026-03-03', tz);
         assert.equal(res.status, 200, `${tz}: ${res.text}`);
         assert.equal(res.body.timezone, tz);
-        for (const d of res.body.days) for (const i of d.intervals) {
-          assert.ok(i.start.endsWith(offset) && i.end.endsWith(offset), `${tz}: ${JSON.stringify(i)}`);
-        }
+        for (const d of res.body.days)
+          for (const i of d.intervals) {
+            assert.ok(i.start.endsWith(offset) && i.end.endsWith(offset), `${tz}: ${JSON.stringify(i)}`);
+          }
         assert.ok(res.body.days[0].intervals.length > 0, `${tz}: ${res.text}`);
       }
     });
@@ -484,7 +548,10 @@ for (const store of STORES) {
       const a = await user('America/New_York');
       const b = await user('America/New_York');
       const put = (token: string, date: string, start: string, end: string) =>
-        call(t.app, 'PUT', '/api/v1/me/availability/dates', { token, body: { dates: [{ date, intervals: [{ start, end }] }] } });
+        call(t.app, 'PUT', '/api/v1/me/availability/dates', {
+          token,
+          body: { dates: [{ date, intervals: [{ start, end }] }] },
+        });
       assert.equal((await put(a.token, '2026-03-08', '01:30', '02:30')).status, 200);
       assert.equal((await put(b.token, '2026-03-08', '02:00', '03:00')).status, 200);
       assert.equal((await put(a.token, '2026-11-01', '01:00', '02:00')).status, 200);
@@ -580,7 +647,13 @@ for (const store of STORES) {
         body: { date: '2026-03-03', start: '12:00', end: '13:00' },
       });
       const own = await avail(host.token, '2026-03-02', '2026-03-04', 'UTC');
-      const seen = await avail(viewer.token, '2026-03-02', '2026-03-04', 'UTC', `/api/v1/users/${host.username}/availability`);
+      const seen = await avail(
+        viewer.token,
+        '2026-03-02',
+        '2026-03-04',
+        'UTC',
+        `/api/v1/users/${host.username}/availability`,
+      );
       assert.equal(seen.status, 200, seen.text);
       assert.deepEqual(days(seen, z), days(own, z));
       assert.deepEqual(Object.keys(seen.body).sort(), ['days', 'timezone']);
@@ -588,7 +661,13 @@ for (const store of STORES) {
         assert.deepEqual(Object.keys(d).sort(), ['date', 'intervals']);
         for (const i of d.intervals) assert.deepEqual(Object.keys(i).sort(), ['end', 'start']);
       }
-      const defaulted = await avail(viewer.token, '2026-03-02', '2026-03-02', undefined, `/api/v1/users/${host.username}/availability`);
+      const defaulted = await avail(
+        viewer.token,
+        '2026-03-02',
+        '2026-03-02',
+        undefined,
+        `/api/v1/users/${host.username}/availability`,
+      );
       assert.equal(defaulted.body.timezone, 'America/New_York', 'defaults to the asking user’s zone');
       assertProblem(
         await avail(viewer.token, '2026-03-02', '2026-03-04', 'UTC', '/api/v1/users/nosuchuser999/availability'),
@@ -601,7 +680,12 @@ for (const store of STORES) {
       const b = await user('America/New_York');
       const m = await call(t.app, 'POST', '/api/v1/meetings', {
         token: a.token,
-        body: { title: 'sync', start: '2026-03-03T10:00:00-05:00', end: '2026-03-03T11:00:00-05:00', participants: [b.username] },
+        body: {
+          title: 'sync',
+          start: '2026-03-03T10:00:00-05:00',
+          end: '2026-03-03T11:00:00-05:00',
+          participants: [b.username],
+        },
       });
       assert.equal(m.status, 201, m.text);
       for (const who of [a, b]) {
@@ -642,7 +726,18 @@ for (const store of STORES) {
       const c = await user('UTC');
       const put = await call(t.app, 'PUT', '/api/v1/me/availability/dates', {
         token: c.token,
-        body: { dates: [{ date: '2026-03-03', intervals: [{ start: '10:00', end: '14:30' }, { start: '15:00', end: '15:45' }, { start: '16:00', end: '20:00' }] }] },
+        body: {
+          dates: [
+            {
+              date: '2026-03-03',
+              intervals: [
+                { start: '10:00', end: '14:30' },
+                { start: '15:00', end: '15:45' },
+                { start: '16:00', end: '20:00' },
+              ],
+            },
+          ],
+        },
       });
       assert.equal(put.status, 200, put.text);
       const base = `/api/v1/availability/overlap?users=${a.username},${b.username},${c.username}&from=2026-03-02&to=2026-03-03&timezone=America/New_York`;
@@ -679,16 +774,26 @@ for (const store of STORES) {
       const viewer = await user('Asia/Tokyo');
       t.clock.set('2026-03-02T12:30:00Z');
       try {
-        const res = await call(t.app, 'GET', `/api/v1/availability/overlap?users=${a.username},${b.username}&from=2026-03-02&to=2026-03-03&timezone=UTC`, {
-          token: viewer.token,
-        });
+        const res = await call(
+          t.app,
+          'GET',
+          `/api/v1/availability/overlap?users=${a.username},${b.username}&from=2026-03-02&to=2026-03-03&timezone=UTC`,
+          {
+            token: viewer.token,
+          },
+        );
         assert.deepEqual(days(res, z), {
           '2026-03-02': [['2026-03-02T12:30:00Z', '2026-03-02T17:00:00Z']],
           '2026-03-03': [['2026-03-03T09:00:00Z', '2026-03-03T17:00:00Z']],
         });
-        const tokyo = await call(t.app, 'GET', `/api/v1/availability/overlap?users=${a.username},${b.username}&from=2026-03-03&to=2026-03-03`, {
-          token: viewer.token,
-        });
+        const tokyo = await call(
+          t.app,
+          'GET',
+          `/api/v1/availability/overlap?users=${a.username},${b.username}&from=2026-03-03&to=2026-03-03`,
+          {
+            token: viewer.token,
+          },
+        );
         assert.equal(tokyo.status, 200, tokyo.text);
         assert.equal(tokyo.body.timezone, 'Asia/Tokyo');
         assert.deepEqual(days(tokyo), {
@@ -710,14 +815,36 @@ for (const store of STORES) {
       for (const users of [a.username, '', ',', `${a.username},`]) {
         assertProblem(await call(t.app, 'GET', url(users), { token: a.token }), 400, `users=${users}`);
       }
-      assertProblem(await call(t.app, 'GET', `/api/v1/availability/overlap?from=2026-03-02&to=2026-03-03`, { token: a.token }), 400, 'no users');
+      assertProblem(
+        await call(t.app, 'GET', `/api/v1/availability/overlap?from=2026-03-02&to=2026-03-03`, { token: a.token }),
+        400,
+        'no users',
+      );
       const unknown = await call(t.app, 'GET', url(`${a.username},nosuchuser999`), { token: a.token });
       assertProblem(unknown, 404);
       for (const m of ['-1', 'abc', '1.5', '1441']) {
-        assertValidation(await call(t.app, 'GET', url(`${a.username},${b.username}`, `${q}&min_duration=${m}`), { token: a.token }), 'min_duration', m);
+        assertValidation(
+          await call(t.app, 'GET', url(`${a.username},${b.username}`, `${q}&min_duration=${m}`), { token: a.token }),
+          'min_duration',
+          m,
+        );
       }
-      assertValidation(await call(t.app, 'GET', url(`${a.username},${b.username}`, '&from=2026-03-02&to=2026-06-03&timezone=UTC'), { token: a.token }), undefined, '94 days');
-      assertValidation(await call(t.app, 'GET', url(`${a.username},${b.username}`, '&from=2026-03-02&to=2026-03-03&timezone=Nowhere/Town'), { token: a.token }), 'timezone');
+      assertValidation(
+        await call(t.app, 'GET', url(`${a.username},${b.username}`, '&from=2026-03-02&to=2026-06-03&timezone=UTC'), {
+          token: a.token,
+        }),
+        undefined,
+        '94 days',
+      );
+      assertValidation(
+        await call(
+          t.app,
+          'GET',
+          url(`${a.username},${b.username}`, '&from=2026-03-02&to=2026-03-03&timezone=Nowhere/Town'),
+          { token: a.token },
+        ),
+        'timezone',
+      );
       assertProblem(await call(t.app, 'GET', url(`${a.username},${b.username}`)), 401);
       const ok = await call(t.app, 'GET', url(`${a.username},${b.username}`), { token: a.token });
       assert.equal(ok.status, 200, ok.text);
@@ -732,13 +859,22 @@ for (const store of STORES) {
         body: {
           dates: [
             { date: '2026-03-04', intervals: [] },
-            { date: '2026-03-03', intervals: [{ start: '13:00', end: '14:00' }, { start: '10:00', end: '12:00' }] },
+            {
+              date: '2026-03-03',
+              intervals: [
+                { start: '13:00', end: '14:00' },
+                { start: '10:00', end: '12:00' },
+              ],
+            },
           ],
         },
       });
       assert.equal(res.status, 200, res.text);
       const r = dateResult(res);
-      assert.deepEqual(r['2026-03-03'], [['10:00', '12:00'], ['13:00', '14:00']]);
+      assert.deepEqual(r['2026-03-03'], [
+        ['10:00', '12:00'],
+        ['13:00', '14:00'],
+      ]);
       assert.deepEqual(r['2026-03-04'], []);
       const again = await call(t.app, 'PUT', '/api/v1/me/availability/dates', {
         token,
@@ -762,7 +898,10 @@ for (const store of STORES) {
       const { token } = await user('America/New_York');
       const res = await call(t.app, 'PUT', '/api/v1/me/availability/dates', {
         token,
-        body: { timezone: 'Asia/Tokyo', dates: [{ date: '2026-03-20', intervals: [{ start: '09:00', end: '10:00' }] }] },
+        body: {
+          timezone: 'Asia/Tokyo',
+          dates: [{ date: '2026-03-20', intervals: [{ start: '09:00', end: '10:00' }] }],
+        },
       });
       assert.equal(res.status, 200, res.text);
       const tokyo = await avail(token, '2026-03-20', '2026-03-20', 'Asia/Tokyo');
@@ -781,14 +920,38 @@ for (const store of STORES) {
         ['dates', { dates: [{ date: '2026-03-03', intervals: [{ start: '12:00', end: '12:00' }] }] }],
         ['dates', { dates: [{ date: '2026-03-03', intervals: [{ start: '7:00', end: '11:00' }] }] }],
         ['dates', { dates: [{ date: '2026-03-03', intervals: [{ start: '07:00', end: '24:30' }] }] }],
-        ['dates', { dates: [{ date: '2026-03-03', intervals: [{ start: '2026-03-03T07:00:00Z', end: '2026-03-03T08:00:00Z' }] }] }],
+        [
+          'dates',
+          {
+            dates: [
+              { date: '2026-03-03', intervals: [{ start: '2026-03-03T07:00:00Z', end: '2026-03-03T08:00:00Z' }] },
+            ],
+          },
+        ],
         ['timezone', { timezone: 'Nowhere/Town', dates: [{ date: '2026-03-03', intervals: [] }] }],
-        ['dates', { dates: Array.from({ length: 367 }, (_, i) => ({ date: new Date(Date.UTC(2026, 2, 2 + i)).toISOString().slice(0, 10), intervals: [] })) }],
+        [
+          'dates',
+          {
+            dates: Array.from({ length: 367 }, (_, i) => ({
+              date: new Date(Date.UTC(2026, 2, 2 + i)).toISOString().slice(0, 10),
+              intervals: [],
+            })),
+          },
+        ],
       ];
       for (const [field, body] of cases) {
-        assertValidation(await call(t.app, 'PUT', '/api/v1/me/availability/dates', { token, body }), field, JSON.stringify(body));
+        assertValidation(
+          await call(t.app, 'PUT', '/api/v1/me/availability/dates', { token, body }),
+          field,
+          JSON.stringify(body),
+        );
       }
-      assertProblem(await call(t.app, 'PUT', '/api/v1/me/availability/dates', { body: { dates: [{ date: '2026-03-03', intervals: [] }] } }), 401);
+      assertProblem(
+        await call(t.app, 'PUT', '/api/v1/me/availability/dates', {
+          body: { dates: [{ date: '2026-03-03', intervals: [] }] },
+        }),
+        401,
+      );
       const d = await defaultSchedule(token);
       assert.deepEqual(d.overrides, [], 'nothing stored by refused edits');
     });
@@ -814,9 +977,20 @@ for (const store of STORES) {
       assert.deepEqual(dateResult(overlap), { '2026-03-05': [['09:00', '19:00']] });
       const early = await post({ date: '2026-03-05', start: '06:00', end: '07:00' });
       assert.equal(early.status, 201, early.text);
-      assert.deepEqual(dateResult(early), { '2026-03-05': [['06:00', '07:00'], ['09:00', '19:00']] });
+      assert.deepEqual(dateResult(early), {
+        '2026-03-05': [
+          ['06:00', '07:00'],
+          ['09:00', '19:00'],
+        ],
+      });
       const late = await post({ date: '2026-03-05', start: '20:00', end: '21:00' });
-      assert.deepEqual(dateResult(late), { '2026-03-05': [['06:00', '07:00'], ['09:00', '19:00'], ['20:00', '21:00']] });
+      assert.deepEqual(dateResult(late), {
+        '2026-03-05': [
+          ['06:00', '07:00'],
+          ['09:00', '19:00'],
+          ['20:00', '21:00'],
+        ],
+      });
       const engulf = await post({ date: '2026-03-05', start: '05:00', end: '22:00' });
       assert.equal(engulf.status, 201, engulf.text);
       assert.deepEqual(dateResult(engulf), { '2026-03-05': [['05:00', '22:00']] });
@@ -831,18 +1005,31 @@ for (const store of STORES) {
         { date: '2026-03-02', start: '09:00', end: '17:00' },
         { start: '2026-03-02T14:00:00Z', end: '2026-03-02T22:00:00Z' },
       ]) {
-        assertProblem(await call(t.app, 'POST', '/api/v1/me/availability/intervals', { token, body }), 409, JSON.stringify(body));
+        assertProblem(
+          await call(t.app, 'POST', '/api/v1/me/availability/intervals', { token, body }),
+          409,
+          JSON.stringify(body),
+        );
       }
       assert.deepEqual((await defaultSchedule(token)).overrides, []);
     });
 
     it('POST intervals on a date made unavailable, or a weekend, starts from that date’s hours', async () => {
       const { token } = await user('America/New_York');
-      await call(t.app, 'PUT', '/api/v1/me/availability/dates', { token, body: { dates: [{ date: '2026-03-04', intervals: [] }] } });
-      const off = await call(t.app, 'POST', '/api/v1/me/availability/intervals', { token, body: { date: '2026-03-04', start: '10:00', end: '11:00' } });
+      await call(t.app, 'PUT', '/api/v1/me/availability/dates', {
+        token,
+        body: { dates: [{ date: '2026-03-04', intervals: [] }] },
+      });
+      const off = await call(t.app, 'POST', '/api/v1/me/availability/intervals', {
+        token,
+        body: { date: '2026-03-04', start: '10:00', end: '11:00' },
+      });
       assert.equal(off.status, 201, off.text);
       assert.deepEqual(dateResult(off), { '2026-03-04': [['10:00', '11:00']] });
-      const sat = await call(t.app, 'POST', '/api/v1/me/availability/intervals', { token, body: { date: '2026-03-07', start: '10:00', end: '12:00' } });
+      const sat = await call(t.app, 'POST', '/api/v1/me/availability/intervals', {
+        token,
+        body: { date: '2026-03-07', start: '10:00', end: '12:00' },
+      });
       assert.equal(sat.status, 201, sat.text);
       assert.deepEqual(dateResult(sat), { '2026-03-07': [['10:00', '12:00']] });
     });
@@ -855,7 +1042,10 @@ for (const store of STORES) {
       });
       assert.equal(cross.status, 201, cross.text);
       assert.deepEqual(dateResult(cross), {
-        '2026-03-06': [['09:00', '17:00'], ['22:00', '24:00']],
+        '2026-03-06': [
+          ['09:00', '17:00'],
+          ['22:00', '24:00'],
+        ],
         '2026-03-07': [['00:00', '02:00']],
       });
       assert.deepEqual(
@@ -885,13 +1075,19 @@ for (const store of STORES) {
       assert.deepEqual(dateResult(res), {
         '2026-03-21': [['20:00', '24:00']],
         '2026-03-22': [['00:00', '24:00']],
-        '2026-03-23': [['00:00', '08:00'], ['09:00', '17:00']],
+        '2026-03-23': [
+          ['00:00', '08:00'],
+          ['09:00', '17:00'],
+        ],
       });
       // Shown as one continuous free time, cut only at local midnights.
       assert.deepEqual(days(await avail(token, '2026-03-21', '2026-03-23')), {
         '2026-03-21': [['2026-03-21T20:00:00-04:00', '2026-03-22T00:00:00-04:00']],
         '2026-03-22': [['2026-03-22T00:00:00-04:00', '2026-03-23T00:00:00-04:00']],
-        '2026-03-23': [['2026-03-23T00:00:00-04:00', '2026-03-23T08:00:00-04:00'], ['2026-03-23T09:00:00-04:00', '2026-03-23T17:00:00-04:00']],
+        '2026-03-23': [
+          ['2026-03-23T00:00:00-04:00', '2026-03-23T08:00:00-04:00'],
+          ['2026-03-23T09:00:00-04:00', '2026-03-23T17:00:00-04:00'],
+        ],
       });
     });
 
@@ -900,12 +1096,24 @@ for (const store of STORES) {
       const old = await defaultSchedule(token);
       const created = await call(t.app, 'POST', '/api/v1/schedules', {
         token,
-        body: { name: 'new default', timezone: 'America/New_York', weekly: { saturday: NINE_TO_FIVE }, is_default: true },
+        body: {
+          name: 'new default',
+          timezone: 'America/New_York',
+          weekly: { saturday: NINE_TO_FIVE },
+          is_default: true,
+        },
       });
       assert.equal(created.status, 201, created.text);
-      const res = await call(t.app, 'POST', '/api/v1/me/availability/intervals', { token, body: { date: '2026-03-07', start: '17:00', end: '18:00' } });
+      const res = await call(t.app, 'POST', '/api/v1/me/availability/intervals', {
+        token,
+        body: { date: '2026-03-07', start: '17:00', end: '18:00' },
+      });
       assert.equal(res.status, 201, res.text);
-      assert.deepEqual(dateResult(res), { '2026-03-07': [['09:00', '18:00']] }, 'starts from the new default’s weekly hours');
+      assert.deepEqual(
+        dateResult(res),
+        { '2026-03-07': [['09:00', '18:00']] },
+        'starts from the new default’s weekly hours',
+      );
       const now = await call(t.app, 'GET', `/api/v1/schedules/${created.body.id}`, { token });
       assert.deepEqual(now.body.overrides, [{ date: '2026-03-07', intervals: [{ start: '09:00', end: '18:00' }] }]);
       const before = await call(t.app, 'GET', `/api/v1/schedules/${old.id}`, { token });
@@ -925,10 +1133,21 @@ for (const store of STORES) {
         body: { date: '2026-03-12', start: '18:00', end: '18:30' },
       });
       assert.equal(own.status, 201, own.text);
-      assert.deepEqual(dateResult(own), { '2026-03-12': [['09:00', '17:00'], ['18:00', '18:30']] });
+      assert.deepEqual(dateResult(own), {
+        '2026-03-12': [
+          ['09:00', '17:00'],
+          ['18:00', '18:30'],
+        ],
+      });
       assert.deepEqual(days(await avail(token, '2026-03-11', '2026-03-12', 'UTC'), z), {
-        '2026-03-11': [['2026-03-11T13:00:00Z', '2026-03-11T21:00:00Z'], ['2026-03-11T22:00:00Z', '2026-03-11T22:30:00Z']],
-        '2026-03-12': [['2026-03-12T13:00:00Z', '2026-03-12T21:00:00Z'], ['2026-03-12T22:00:00Z', '2026-03-12T22:30:00Z']],
+        '2026-03-11': [
+          ['2026-03-11T13:00:00Z', '2026-03-11T21:00:00Z'],
+          ['2026-03-11T22:00:00Z', '2026-03-11T22:30:00Z'],
+        ],
+        '2026-03-12': [
+          ['2026-03-12T13:00:00Z', '2026-03-12T21:00:00Z'],
+          ['2026-03-12T22:00:00Z', '2026-03-12T22:30:00Z'],
+        ],
       });
     });
 
@@ -940,7 +1159,12 @@ for (const store of STORES) {
         body: { date: '2026-03-11', start: '23:00', end: '23:30', timezone: 'Europe/Berlin' },
       });
       assert.equal(res.status, 201, res.text);
-      assert.deepEqual(dateResult(res), { '2026-03-11': [['14:00', '22:00'], ['23:00', '23:30']] });
+      assert.deepEqual(dateResult(res), {
+        '2026-03-11': [
+          ['14:00', '22:00'],
+          ['23:00', '23:30'],
+        ],
+      });
     });
 
     for (const kind of ['intervals', 'blocks'] as const) {
@@ -966,10 +1190,16 @@ for (const store of STORES) {
           [undefined, { start: '2026-13-10T20:00:00Z', end: '2026-13-10T22:00:00Z' }],
         ];
         for (const [field, body] of cases) {
-          assertValidation(await call(t.app, 'POST', `/api/v1/me/availability/${kind}`, { token, body }), field, JSON.stringify(body));
+          assertValidation(
+            await call(t.app, 'POST', `/api/v1/me/availability/${kind}`, { token, body }),
+            field,
+            JSON.stringify(body),
+          );
         }
         assertProblem(
-          await call(t.app, 'POST', `/api/v1/me/availability/${kind}`, { body: { date: '2026-03-10', start: '10:00', end: '11:00' } }),
+          await call(t.app, 'POST', `/api/v1/me/availability/${kind}`, {
+            body: { date: '2026-03-10', start: '10:00', end: '11:00' },
+          }),
           401,
         );
         assert.deepEqual((await defaultSchedule(token)).overrides, [], 'nothing stored by refused edits');
@@ -984,15 +1214,32 @@ for (const store of STORES) {
       });
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(res.body, {
-        dates: [{ date: '2026-03-16', intervals: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }] }],
+        dates: [
+          {
+            date: '2026-03-16',
+            intervals: [
+              { start: '09:00', end: '12:00' },
+              { start: '13:00', end: '17:00' },
+            ],
+          },
+        ],
       });
       assert.deepEqual(days(await avail(token, '2026-03-16', '2026-03-16')), {
-        '2026-03-16': [['2026-03-16T09:00:00-04:00', '2026-03-16T12:00:00-04:00'], ['2026-03-16T13:00:00-04:00', '2026-03-16T17:00:00-04:00']],
+        '2026-03-16': [
+          ['2026-03-16T09:00:00-04:00', '2026-03-16T12:00:00-04:00'],
+          ['2026-03-16T13:00:00-04:00', '2026-03-16T17:00:00-04:00'],
+        ],
       });
-      const whole = await call(t.app, 'POST', '/api/v1/me/availability/blocks', { token, body: { date: '2026-03-17', start: '00:00', end: '24:00' } });
+      const whole = await call(t.app, 'POST', '/api/v1/me/availability/blocks', {
+        token,
+        body: { date: '2026-03-17', start: '00:00', end: '24:00' },
+      });
       assert.equal(whole.status, 200, whole.text);
       assert.deepEqual(dateResult(whole), { '2026-03-17': [] });
-      const nothing = await call(t.app, 'POST', '/api/v1/me/availability/blocks', { token, body: { date: '2026-03-21', start: '10:00', end: '11:00' } });
+      const nothing = await call(t.app, 'POST', '/api/v1/me/availability/blocks', {
+        token,
+        body: { date: '2026-03-21', start: '10:00', end: '11:00' },
+      });
       assert.equal(nothing.status, 200, nothing.text);
       assert.deepEqual(dateResult(nothing), { '2026-03-21': [] });
     });
@@ -1011,7 +1258,14 @@ for (const store of STORES) {
         });
         assert.equal(last.status, 200, last.text);
       }
-      assert.deepEqual(dateResult(last!), { '2026-04-25': [['08:00', '10:00'], ['11:00', '15:00'], ['16:00', '17:00'], ['18:00', '20:00']] });
+      assert.deepEqual(dateResult(last!), {
+        '2026-04-25': [
+          ['08:00', '10:00'],
+          ['11:00', '15:00'],
+          ['16:00', '17:00'],
+          ['18:00', '20:00'],
+        ],
+      });
       assert.deepEqual(days(await avail(token, '2026-04-25', '2026-04-25')), {
         '2026-04-25': [
           ['2026-04-25T08:00:00+02:00', '2026-04-25T10:00:00+02:00'],
@@ -1059,11 +1313,22 @@ for (const store of STORES) {
       assert.equal(bk.start, '2026-03-18T10:00:00-04:00', 'in the offset of the asked (own) zone');
       assert.deepEqual((await defaultSchedule(b.token)).overrides, []);
       // Half-open: blocks that only touch the meeting are fine.
-      const before = await call(t.app, 'POST', '/api/v1/me/availability/blocks', { token: b.token, body: { date: '2026-03-18', start: '09:00', end: '10:00' } });
+      const before = await call(t.app, 'POST', '/api/v1/me/availability/blocks', {
+        token: b.token,
+        body: { date: '2026-03-18', start: '09:00', end: '10:00' },
+      });
       assert.equal(before.status, 200, before.text);
-      const afterIt = await call(t.app, 'POST', '/api/v1/me/availability/blocks', { token: b.token, body: { date: '2026-03-18', start: '10:30', end: '12:00' } });
+      const afterIt = await call(t.app, 'POST', '/api/v1/me/availability/blocks', {
+        token: b.token,
+        body: { date: '2026-03-18', start: '10:30', end: '12:00' },
+      });
       assert.equal(afterIt.status, 200, afterIt.text);
-      assert.deepEqual(dateResult(afterIt), { '2026-03-18': [['10:00', '10:30'], ['12:00', '17:00']] });
+      assert.deepEqual(dateResult(afterIt), {
+        '2026-03-18': [
+          ['10:00', '10:30'],
+          ['12:00', '17:00'],
+        ],
+      });
     });
 
     it('a cancelled meeting no longer blocks: the block answers 200', async () => {
@@ -1071,11 +1336,19 @@ for (const store of STORES) {
       const b = await user('America/New_York');
       const m = await call(t.app, 'POST', '/api/v1/meetings', {
         token: a.token,
-        body: { title: 'cancelled later', start: '2026-03-19T10:00:00-04:00', duration: 30, participants: [b.username] },
+        body: {
+          title: 'cancelled later',
+          start: '2026-03-19T10:00:00-04:00',
+          duration: 30,
+          participants: [b.username],
+        },
       });
       assert.equal(m.status, 201, m.text);
       assert.equal((await call(t.app, 'POST', `/api/v1/meetings/${m.body.id}/cancel`, { token: a.token })).status, 200);
-      const res = await call(t.app, 'POST', '/api/v1/me/availability/blocks', { token: b.token, body: { date: '2026-03-19', start: '09:00', end: '12:00' } });
+      const res = await call(t.app, 'POST', '/api/v1/me/availability/blocks', {
+        token: b.token,
+        body: { date: '2026-03-19', start: '09:00', end: '12:00' },
+      });
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(dateResult(res), { '2026-03-19': [['12:00', '17:00']] });
     });
@@ -1083,7 +1356,10 @@ for (const store of STORES) {
     it('the weekly hours are wall-clock in the schedule’s own time zone', async () => {
       const { token } = await user('America/New_York');
       const d = await defaultSchedule(token);
-      const res = await call(t.app, 'PATCH', `/api/v1/schedules/${d.id}`, { token, body: { timezone: 'Europe/Berlin' } });
+      const res = await call(t.app, 'PATCH', `/api/v1/schedules/${d.id}`, {
+        token,
+        body: { timezone: 'Europe/Berlin' },
+      });
       assert.equal(res.status, 200, res.text);
       assert.deepEqual(days(await avail(token, '2026-03-02', '2026-03-02', 'UTC'), z), {
         '2026-03-02': [['2026-03-02T08:00:00Z', '2026-03-02T16:00:00Z']],
@@ -1097,7 +1373,11 @@ for (const store of STORES) {
         hoursAdded.map((h) =>
           call(t.app, 'POST', '/api/v1/me/availability/intervals', {
             token,
-            body: { date: '2026-03-28', start: `${String(h).padStart(2, '0')}:00`, end: `${String(h).padStart(2, '0')}:30` },
+            body: {
+              date: '2026-03-28',
+              start: `${String(h).padStart(2, '0')}:00`,
+              end: `${String(h).padStart(2, '0')}:30`,
+            },
           }),
         ),
       );
@@ -1121,7 +1401,13 @@ for (const store of STORES) {
       const bob = await user();
       const res = await call(t.app, 'POST', '/api/v1/schedules', {
         token: bob.token,
-        body: { name: 'planted', timezone: 'UTC', user_id: alice.user.id, owner: alice.username, owner_id: alice.user.id },
+        body: {
+          name: 'planted',
+          timezone: 'UTC',
+          user_id: alice.user.id,
+          owner: alice.username,
+          owner_id: alice.user.id,
+        },
       });
       assert.ok(res.status === 201 || res.status === 400, res.text);
       const aliceList = await call(t.app, 'GET', '/api/v1/schedules', { token: alice.token });
@@ -1138,7 +1424,11 @@ for (const store of STORES) {
         ['POST', '/api/v1/me/availability/intervals'],
         ['POST', '/api/v1/schedules'],
       ] as const) {
-        assertProblem(await call(t.app, method, url, { token, body: big, headers: { 'content-type': 'application/json' } }), 413, url);
+        assertProblem(
+          await call(t.app, method, url, { token, body: big, headers: { 'content-type': 'application/json' } }),
+          413,
+          url,
+        );
         assertProblem(
           await call(t.app, method, url, { token, body: 'date=2026-03-03', headers: { 'content-type': 'text/plain' } }),
           415,
@@ -1171,11 +1461,33 @@ for (const store of STORES) {
         { name: null, timezone: null, weekly: null, overrides: null },
         { name: 'x', timezone: 'UTC', weekly: { monday: 'all day' } },
         { name: 'x', timezone: 'UTC', weekly: { monday: [{ start: 900, end: 1700 }] } },
-        { name: 'x', timezone: 'UTC', overrides: [{ date: '2026-03-03', intervals: [{ start: '00:00', end: '24:00' }] }, { date: '2026-03-03', intervals: [] }] },
-        { name: 'x', timezone: 'UTC', weekly: { monday: [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '13:00' }] } },
+        {
+          name: 'x',
+          timezone: 'UTC',
+          overrides: [
+            { date: '2026-03-03', intervals: [{ start: '00:00', end: '24:00' }] },
+            { date: '2026-03-03', intervals: [] },
+          ],
+        },
+        {
+          name: 'x',
+          timezone: 'UTC',
+          weekly: {
+            monday: [
+              { start: '09:00', end: '12:00' },
+              { start: '11:00', end: '13:00' },
+            ],
+          },
+        },
         { name: 'x', timezone: 'UTC', is_default: 'yes' },
-        { dates: [{ date: '2026-03-08', intervals: [{ start: '02:00', end: '02:30' }] }], timezone: 'America/New_York' },
-        { dates: [{ date: '2026-11-01', intervals: [{ start: '01:00', end: '01:30' }] }], timezone: 'America/New_York' },
+        {
+          dates: [{ date: '2026-03-08', intervals: [{ start: '02:00', end: '02:30' }] }],
+          timezone: 'America/New_York',
+        },
+        {
+          dates: [{ date: '2026-11-01', intervals: [{ start: '01:00', end: '01:30' }] }],
+          timezone: 'America/New_York',
+        },
         { date: '2026-03-08', start: '02:15', end: '02:45', timezone: 'America/New_York' },
         { date: '2026-11-01', start: '01:15', end: '01:45', timezone: 'America/New_York' },
         { date: '2026-03-08', start: '02:15', end: '03:45', timezone: 'America/New_York' },
@@ -1192,7 +1504,11 @@ for (const store of STORES) {
       ];
       for (const [method, url] of targets) {
         for (const body of junk) {
-          const res = await call(t.app, method as any, url, { token, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+          const res = await call(t.app, method as any, url, {
+            token,
+            body: JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          });
           assert.ok(res.status < 500, `${method} ${url} ${JSON.stringify(body)} → ${res.status} ${res.text}`);
           if (res.status >= 400) assertProblem(res, res.status, `${method} ${url} ${JSON.stringify(body)}`);
         }
@@ -1207,7 +1523,11 @@ for (const store of STORES) {
         `from=2026-03-02&to=2026-03-03&timezone=${'A'.repeat(70)}`,
       ];
       for (const q of queries) {
-        for (const path of ['/api/v1/me/availability', `/api/v1/users/${username}/availability`, `/api/v1/availability/overlap?users=${username},${username}&x=1`]) {
+        for (const path of [
+          '/api/v1/me/availability',
+          `/api/v1/users/${username}/availability`,
+          `/api/v1/availability/overlap?users=${username},${username}&x=1`,
+        ]) {
           const url = path.includes('?') ? `${path}&${q}` : `${path}?${q}`;
           const res = await call(t.app, 'GET', url, { token });
           assert.ok(res.status < 500, `GET ${url} → ${res.status} ${res.text}`);

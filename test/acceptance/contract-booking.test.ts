@@ -11,9 +11,6 @@ const NY = 'America/New_York';
 const PUBLIC_URL = 'http://localhost:3000';
 const INVITEE = { name: 'Ivy Invitee', email: 'ivy@example.com', timezone: 'Europe/Berlin' };
 
-
-
-
 const RFC3339_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const ms = (s: string) => Date.parse(s);
 const same = (a: string, b: string) => ms(a) === ms(b);
@@ -120,7 +117,10 @@ for (const store of STORES) {
       assert.deepEqual(one.body, et);
       const list = await call(t.app, 'GET', '/api/v1/event-types', { token: h.token });
       assert.equal(list.status, 200, list.text);
-      assert.deepEqual(list.body.data.map((x: any) => x.id), [et.id]);
+      assert.deepEqual(
+        list.body.data.map((x: any) => x.id),
+        [et.id],
+      );
       assert.equal(list.body.next_cursor, null);
     });
 
@@ -143,7 +143,10 @@ for (const store of STORES) {
     it('event type validation: 400 with errors[]; a slug already used is a 409; no token is a 401', async () => {
       const h = await user();
       await eventType(h.token, { slug: 'taken' });
-      assertProblem(await call(t.app, 'POST', '/api/v1/event-types', { token: h.token, body: { slug: 'taken', title: 'x' } }), 409);
+      assertProblem(
+        await call(t.app, 'POST', '/api/v1/event-types', { token: h.token, body: { slug: 'taken', title: 'x' } }),
+        409,
+      );
       // Another user may use the same slug.
       const other = await user();
       await eventType(other.token, { slug: 'taken' });
@@ -174,7 +177,11 @@ for (const store of STORES) {
         ['description', { ...ok, description: 'd'.repeat(5001) }],
       ];
       for (const [field, body] of cases) {
-        assertValidation(await call(t.app, 'POST', '/api/v1/event-types', { token: h.token, body }), field, JSON.stringify(body));
+        assertValidation(
+          await call(t.app, 'POST', '/api/v1/event-types', { token: h.token, body }),
+          field,
+          JSON.stringify(body),
+        );
       }
       assertProblem(await call(t.app, 'POST', '/api/v1/event-types', { body: ok }), 401);
       assertProblem(await call(t.app, 'GET', '/api/v1/event-types'), 401);
@@ -183,14 +190,20 @@ for (const store of STORES) {
     it('PATCH changes only the fields given; PUT replaces (left-out fields get their defaults)', async () => {
       const h = await user();
       const et = await eventType(h.token, { slug: 'edit-me', duration: 45, buffer_after: 10, location: 'Room 1' });
-      const patched = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: h.token, body: { title: 'Renamed' } });
+      const patched = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, {
+        token: h.token,
+        body: { title: 'Renamed' },
+      });
       assert.equal(patched.status, 200, patched.text);
       assert.equal(patched.body.title, 'Renamed');
       assert.equal(patched.body.duration, 45);
       assert.equal(patched.body.buffer_after, 10);
       assert.equal(patched.body.location, 'Room 1');
       assert.equal(patched.body.slug, 'edit-me');
-      const put = await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, { token: h.token, body: { slug: 'edit-me', title: 'Whole' } });
+      const put = await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, {
+        token: h.token,
+        body: { slug: 'edit-me', title: 'Whole' },
+      });
       assert.equal(put.status, 200, put.text);
       assert.equal(put.body.id, et.id);
       assert.equal(put.body.title, 'Whole');
@@ -199,7 +212,10 @@ for (const store of STORES) {
       assert.equal(put.body.location, null);
       const got = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: h.token });
       assert.deepEqual(got.body, put.body);
-      assertValidation(await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: h.token, body: { duration: -1 } }), 'duration');
+      assertValidation(
+        await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: h.token, body: { duration: -1 } }),
+        'duration',
+      );
     });
 
     it('event types are the owner’s only: others get 404/403 and never the content', async () => {
@@ -207,9 +223,15 @@ for (const store of STORES) {
       const et = await eventType(h.token, { slug: 'secret-type', title: 'Top secret title' });
       const other = await user();
       assertHidden(await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: other.token }), 'Top secret');
-      assertHidden(await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: other.token, body: { title: 'Hijacked' } }), 'Top secret');
       assertHidden(
-        await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, { token: other.token, body: { slug: 'secret-type', title: 'Hijacked' } }),
+        await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: other.token, body: { title: 'Hijacked' } }),
+        'Top secret',
+      );
+      assertHidden(
+        await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, {
+          token: other.token,
+          body: { slug: 'secret-type', title: 'Hijacked' },
+        }),
         'Top secret',
       );
       assertHidden(await call(t.app, 'DELETE', `/api/v1/event-types/${et.id}`, { token: other.token }), 'Top secret');
@@ -218,7 +240,10 @@ for (const store of STORES) {
       assert.ok(!list.text.includes('Top secret'), list.text);
       const still = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: h.token });
       assert.equal(still.body.title, 'Top secret title');
-      assertProblem(await call(t.app, 'GET', '/api/v1/event-types/00000000-0000-4000-8000-000000000000', { token: h.token }), 404);
+      assertProblem(
+        await call(t.app, 'GET', '/api/v1/event-types/00000000-0000-4000-8000-000000000000', { token: h.token }),
+        404,
+      );
       assertProblem(await call(t.app, 'GET', `/api/v1/event-types/${et.id}`), 401);
     });
 
@@ -241,7 +266,10 @@ for (const store of STORES) {
       assertProblem(await call(t.app, 'GET', `${h.base}/days?month=2026-03&timezone=${NY}`), 404);
       assertProblem(await call(t.app, 'GET', `${h.base}/slots?date=2026-03-02&timezone=${NY}`), 404);
       assertProblem(await book(h.base, '2026-03-02T09:00:00-05:00'), 404);
-      const on = await call(t.app, 'PATCH', `/api/v1/event-types/${h.et.id}`, { token: h.token, body: { active: true } });
+      const on = await call(t.app, 'PATCH', `/api/v1/event-types/${h.et.id}`, {
+        token: h.token,
+        body: { active: true },
+      });
       assert.equal(on.status, 200, on.text);
       assert.equal((await call(t.app, 'GET', h.base)).status, 200);
       await booked(h.base, '2026-03-02T09:00:00-05:00');
@@ -250,7 +278,13 @@ for (const store of STORES) {
     // ---- The public API ------------------------------------------------------------------------
 
     it('GET /public/{username}/{slug}: what is being booked; unknown user or slug is a 404', async () => {
-      const h = await hostWith({ slug: 'what', description: 'About <this>', location: 'Phone', durations: [20, 40], questions: [{ key: 'why', label: 'Why?', type: 'textarea', required: false }] });
+      const h = await hostWith({
+        slug: 'what',
+        description: 'About <this>',
+        location: 'Phone',
+        durations: [20, 40],
+        questions: [{ key: 'why', label: 'Why?', type: 'textarea', required: false }],
+      });
       const res = await call(t.app, 'GET', h.base);
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.owner, h.username);
@@ -285,7 +319,10 @@ for (const store of STORES) {
       const feb = await call(t.app, 'GET', `${h.base}/days?month=2026-02&timezone=${NY}`);
       assert.equal(feb.status, 200, feb.text);
       assert.equal(feb.body.days.length, 28);
-      assert.ok(feb.body.days.every((d: any) => d.available === false), 'February is in the past');
+      assert.ok(
+        feb.body.days.every((d: any) => d.available === false),
+        'February is in the past',
+      );
       // Default zone is the host's.
       const dflt = await call(t.app, 'GET', `${h.base}/days?month=2026-03`);
       assert.equal(dflt.status, 200, dflt.text);
@@ -326,7 +363,12 @@ for (const store of STORES) {
       assert.ok(/^2026-03-02T14:00:00(Z|\+00:00)$/.test(utc[0].start), utc[0].start);
       assert.deepEqual(await starts(h.base, '2026-03-01'), [], 'Sunday');
       assert.deepEqual(await starts(h.base, '2026-02-27'), [], 'the past');
-      for (const bad of ['date=2026-02-30', 'date=03/02/2026', 'date=2026-03-02&timezone=Nowhere/Land', 'date=2026-03-02T09:00']) {
+      for (const bad of [
+        'date=2026-02-30',
+        'date=03/02/2026',
+        'date=2026-03-02&timezone=Nowhere/Land',
+        'date=2026-03-02T09:00',
+      ]) {
         assertProblem(await call(t.app, 'GET', `${h.base}/slots?${bad}`), 400, bad);
       }
     });
@@ -338,11 +380,22 @@ for (const store of STORES) {
       for (const s of list) if (!firsts.has(s.start.slice(0, 10))) firsts.set(s.start.slice(0, 10), s.start);
       assert.deepEqual([...firsts.values()], ['2026-03-06T09:00:00-05:00', '2026-03-09T09:00:00-04:00']);
       assert.equal(list.length, 32);
-      assert.ok(list.every((s, i) => i === 0 || ms(s.start) > ms(list[i - 1].start)), 'sorted');
+      assert.ok(
+        list.every((s, i) => i === 0 || ms(s.start) > ms(list[i - 1].start)),
+        'sorted',
+      );
       const ok = await call(t.app, 'GET', `${h.base}/slots?from=2026-03-02&to=2026-06-02&timezone=${NY}`);
-      assert.equal(ok.status, 200, 'a 93-day window: ' + ok.text.slice(0, 300));
-      assertProblem(await call(t.app, 'GET', `${h.base}/slots?from=2026-03-02&to=2026-06-03&timezone=${NY}`), 400, '94 days');
-      assertProblem(await call(t.app, 'GET', `${h.base}/slots?from=2026-03-09&to=2026-03-02&timezone=${NY}`), 400, 'to before from');
+      assert.equal(ok.status, 200, `a 93-day window: ${ok.text.slice(0, 300)}`);
+      assertProblem(
+        await call(t.app, 'GET', `${h.base}/slots?from=2026-03-02&to=2026-06-03&timezone=${NY}`),
+        400,
+        '94 days',
+      );
+      assertProblem(
+        await call(t.app, 'GET', `${h.base}/slots?from=2026-03-09&to=2026-03-02&timezone=${NY}`),
+        400,
+        'to before from',
+      );
     });
 
     it('duration vs durations: the invitee picks an offered one; one not offered is a 400', async () => {
@@ -377,7 +430,10 @@ for (const store of STORES) {
     });
 
     it('date_range range: both end dates included, counted in the host’s zone', async () => {
-      const h = await hostWith({ slug: 'ranged', date_range: { type: 'range', start_date: '2026-03-03', end_date: '2026-03-05' } });
+      const h = await hostWith({
+        slug: 'ranged',
+        date_range: { type: 'range', start_date: '2026-03-03', end_date: '2026-03-05' },
+      });
       assert.deepEqual(await starts(h.base, '2026-03-02'), []);
       assert.equal((await starts(h.base, '2026-03-03')).length, 16);
       assert.equal((await starts(h.base, '2026-03-05')).length, 16, 'the end date is included');
@@ -385,7 +441,10 @@ for (const store of STORES) {
       // Tokyo's 2026-03-06 morning is NY's 2026-03-05 afternoon: still inside the range.
       const tokyo = await starts(h.base, '2026-03-06', 'Asia/Tokyo');
       assert.ok(tokyo.length > 0, 'host date 03-05 seen from Tokyo');
-      assert.ok(tokyo.every((s) => ms(s) < ms('2026-03-05T17:00:00-05:00')), tokyo.join());
+      assert.ok(
+        tokyo.every((s) => ms(s) < ms('2026-03-05T17:00:00-05:00')),
+        tokyo.join(),
+      );
       assert.equal(tokyo[0], '2026-03-06T00:00:00+09:00');
       assert.equal(tokyo.length, 14);
       // Tokyo's 2026-03-03 is NY's 03-02 (evening) and 03-03 09:00-10:00 (23:00-24:00 Tokyo).
@@ -403,14 +462,21 @@ for (const store of STORES) {
       const d = await hostWith({ slug: 'dates', date_range: { type: 'dates', dates: ['2026-03-04', '2026-03-10'] } });
       const days = await call(t.app, 'GET', `${d.base}/days?month=2026-03&timezone=${NY}`);
       assert.equal(days.status, 200, days.text);
-      assert.deepEqual(days.body.days.filter((x: any) => x.available).map((x: any) => x.date), ['2026-03-04', '2026-03-10']);
+      assert.deepEqual(
+        days.body.days.filter((x: any) => x.available).map((x: any) => x.date),
+        ['2026-03-04', '2026-03-10'],
+      );
       assertProblem(await book(d.base, '2026-03-05T09:00:00-05:00'), 409);
       await booked(d.base, '2026-03-10T09:00:00-04:00');
 
       // "the next `days` days from today", today being the host's (2026-02-28 in New York at NOW).
       const r3 = await hostWith({ slug: 'rolling3', date_range: { type: 'rolling', days: 3 } });
       const d3 = await call(t.app, 'GET', `${r3.base}/days?month=2026-03&timezone=${NY}`);
-      assert.deepEqual(d3.body.days.filter((x: any) => x.available).map((x: any) => x.date), ['2026-03-02'], d3.text);
+      assert.deepEqual(
+        d3.body.days.filter((x: any) => x.available).map((x: any) => x.date),
+        ['2026-03-02'],
+        d3.text,
+      );
       const r = await hostWith({ slug: 'rolling', date_range: { type: 'rolling', days: 5 } });
       assert.equal((await starts(r.base, '2026-03-02')).length, 16);
       assert.deepEqual(await starts(r.base, '2026-03-10'), [], 'beyond 5 days');
@@ -430,7 +496,10 @@ for (const store of STORES) {
       assert.deepEqual(await starts(h.base, '2026-03-04'), fixed);
       assert.deepEqual(await starts(h.base, '2026-03-05'), []);
       const days = await call(t.app, 'GET', `${h.base}/days?month=2026-03&timezone=${NY}`);
-      assert.deepEqual(days.body.days.filter((x: any) => x.available).map((x: any) => x.date), ['2026-03-04']);
+      assert.deepEqual(
+        days.body.days.filter((x: any) => x.available).map((x: any) => x.date),
+        ['2026-03-04'],
+      );
       assertProblem(await book(h.base, '2026-03-04T11:00:00-05:00'), 409, 'not a fixed slot');
       const b = await booked(h.base, '2026-03-04T21:00:00+01:00');
       assert.ok(same(b.end, '2026-03-04T16:00:00-05:00'));
@@ -512,8 +581,15 @@ for (const store of STORES) {
         ],
       });
       assertValidation(await book(h.base, '2026-03-02T09:00:00-05:00'), 'topic', 'required missing');
-      assertValidation(await book(h.base, '2026-03-02T09:00:00-05:00', { answers: { topic: '' } }), 'topic', 'required empty');
-      assertValidation(await book(h.base, '2026-03-02T09:00:00-05:00', { answers: { notes: 'only optional' } }), 'topic');
+      assertValidation(
+        await book(h.base, '2026-03-02T09:00:00-05:00', { answers: { topic: '' } }),
+        'topic',
+        'required empty',
+      );
+      assertValidation(
+        await book(h.base, '2026-03-02T09:00:00-05:00', { answers: { notes: 'only optional' } }),
+        'topic',
+      );
       const b = await booked(h.base, '2026-03-02T09:00:00-05:00', { answers: { topic: '<b>Plans</b> & "more"' } });
       assert.deepEqual(b.answers.topic, '<b>Plans</b> & "more"');
       assert.equal(b.answers.notes ?? undefined, undefined);
@@ -579,7 +655,10 @@ for (const store of STORES) {
       assert.notEqual(a.ics_url, b.ics_url);
       // A guessed or altered token is a 404.
       const url = new URL(a.cancel_url).pathname;
-      const altered = url.replace(/\/([A-Za-z0-9_-]{22,})\//, (_m, tk: string) => `/${tk.slice(0, -1)}${tk.endsWith('A') ? 'B' : 'A'}/`);
+      const altered = url.replace(
+        /\/([A-Za-z0-9_-]{22,})\//,
+        (_m, tk: string) => `/${tk.slice(0, -1)}${tk.endsWith('A') ? 'B' : 'A'}/`,
+      );
       assert.notEqual(altered, url);
       assertProblem(await call(t.app, 'GET', altered), 404);
     });
@@ -587,7 +666,11 @@ for (const store of STORES) {
     it('a slot not offered, or taken, is a 409; nothing is booked', async () => {
       const h = await hostWith({ slug: 'strict' });
       await booked(h.base, '2026-03-02T09:00:00-05:00');
-      assertProblem(await book(h.base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: 'x@example.com' } }), 409, 'taken');
+      assertProblem(
+        await book(h.base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: 'x@example.com' } }),
+        409,
+        'taken',
+      );
       assertProblem(await book(h.base, '2026-03-02T14:00:00Z'), 409, 'taken, other offset');
       assertProblem(await book(h.base, '2026-03-02T09:10:00-05:00'), 409, 'off the grid');
       assertProblem(await book(h.base, '2026-03-02T08:30:00-05:00'), 409, 'before hours');
@@ -659,11 +742,20 @@ for (const store of STORES) {
     it('POST reschedule_url {start} → 200 at the new time; the old time is freed; a taken one is a 409', async () => {
       const h = await hostWith({ slug: 'move' });
       const b = await booked(h.base, '2026-03-02T09:00:00-05:00');
-      const other = await booked(h.base, '2026-03-02T11:00:00-05:00', { invitee: { ...INVITEE, email: 'o@example.com' } });
+      const other = await booked(h.base, '2026-03-02T11:00:00-05:00', {
+        invitee: { ...INVITEE, email: 'o@example.com' },
+      });
       const taken = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: other.start } });
       assertProblem(taken, 409, 'taken');
-      assertProblem(await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-02T09:10:00-05:00' } }), 409, 'off grid');
-      assertValidation(await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-02T10:00:00' } }), 'start');
+      assertProblem(
+        await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-02T09:10:00-05:00' } }),
+        409,
+        'off grid',
+      );
+      assertValidation(
+        await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-02T10:00:00' } }),
+        'start',
+      );
       const unchanged = await call(t.app, 'GET', pathOf(b.reschedule_url));
       assert.ok(same(unchanged.body.start, '2026-03-02T09:00:00-05:00'), 'nothing changed on 409');
       const res = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-03T14:00:00-05:00' } });
@@ -716,13 +808,18 @@ for (const store of STORES) {
         return { uid, seq };
       };
       const first = check(await call(t.app, 'GET', pathOf(b.ics_url)), '20260302T140000Z');
-      const moved = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-04T10:00:00-05:00' } });
+      const moved = await call(t.app, 'POST', pathOf(b.reschedule_url), {
+        body: { start: '2026-03-04T10:00:00-05:00' },
+      });
       assert.equal(moved.status, 200, moved.text);
       const second = check(await call(t.app, 'GET', pathOf(moved.body.ics_url ?? b.ics_url)), '20260304T150000Z');
       assert.equal(second.uid, first.uid, 'UID stays');
       assert.ok(second.seq > first.seq, 'SEQUENCE grows on reschedule');
       // The host's .ics is the same event.
-      const hostIcs = check(await call(t.app, 'GET', `/api/v1/bookings/${b.id}/invite.ics`, { token: h.token }), '20260304T150000Z');
+      const hostIcs = check(
+        await call(t.app, 'GET', `/api/v1/bookings/${b.id}/invite.ics`, { token: h.token }),
+        '20260304T150000Z',
+      );
       assert.equal(hostIcs.uid, first.uid);
       const cancelled = await call(t.app, 'POST', pathOf(b.cancel_url), { body: {} });
       assert.equal(cancelled.status, 200, cancelled.text);
@@ -733,7 +830,10 @@ for (const store of STORES) {
       const cancelledIcs = (await call(t.app, 'GET', pathOf(b.ics_url))).text;
       assert.match(cancelledIcs, /^METHOD:CANCEL\r?$/m, cancelledIcs);
       const other = await user();
-      assertHidden(await call(t.app, 'GET', `/api/v1/bookings/${b.id}/invite.ics`, { token: other.token }), 'BEGIN:VCALENDAR');
+      assertHidden(
+        await call(t.app, 'GET', `/api/v1/bookings/${b.id}/invite.ics`, { token: other.token }),
+        'BEGIN:VCALENDAR',
+      );
     });
 
     it('ics for a booking across DST is the right instant', async () => {
@@ -760,9 +860,19 @@ for (const store of STORES) {
       assertProblem(reused, 422, 'key reused with another body');
       // A failed answer is replayed too.
       const k2 = { 'idempotency-key': `key-${n}-conflict` };
-      const c1 = await book(h.base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: 'z@example.com' } }, k2);
+      const c1 = await book(
+        h.base,
+        '2026-03-02T09:00:00-05:00',
+        { invitee: { ...INVITEE, email: 'z@example.com' } },
+        k2,
+      );
       assertProblem(c1, 409);
-      const c2 = await book(h.base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: 'z@example.com' } }, k2);
+      const c2 = await book(
+        h.base,
+        '2026-03-02T09:00:00-05:00',
+        { invitee: { ...INVITEE, email: 'z@example.com' } },
+        k2,
+      );
       assert.equal(c2.status, c1.status);
     });
 
@@ -770,7 +880,9 @@ for (const store of STORES) {
       const h = await hostWith({ slug: 'race' });
       const start = '2026-03-02T09:00:00-05:00';
       const answers = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => book(h.base, start, { invitee: { ...INVITEE, email: `r${i}@example.com` } })),
+        Array.from({ length: 12 }, (_, i) =>
+          book(h.base, start, { invitee: { ...INVITEE, email: `r${i}@example.com` } }),
+        ),
       );
       const codes = answers.map((a) => a.status).sort();
       assert.equal(codes.filter((c) => c === 201).length, 1, codes.join());
@@ -783,20 +895,28 @@ for (const store of STORES) {
         ),
       );
       const ok = overlapping.filter((a) => a.status === 201).map((a) => a.body);
-      assert.ok(overlapping.every((a) => a.status === 201 || a.status === 409), overlapping.map((a) => a.status).join());
+      assert.ok(
+        overlapping.every((a) => a.status === 201 || a.status === 409),
+        overlapping.map((a) => a.status).join(),
+      );
       for (let i = 0; i < ok.length; i++)
         for (let j = i + 1; j < ok.length; j++)
-          assert.ok(ms(ok[i].end) <= ms(ok[j].start) || ms(ok[j].end) <= ms(ok[i].start), 'no overlap among accepted bookings');
+          assert.ok(
+            ms(ok[i].end) <= ms(ok[j].start) || ms(ok[j].end) <= ms(ok[i].start),
+            'no overlap among accepted bookings',
+          );
     });
 
     it('group seats under concurrency: exactly `seats` bookings succeed', async () => {
       const h = await hostWith({ slug: 'seatrace', kind: 'group', seats: 3 });
       const answers = await Promise.all(
-        Array.from({ length: 9 }, (_, i) => book(h.base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: `s${i}@example.com` } })),
+        Array.from({ length: 9 }, (_, i) =>
+          book(h.base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: `s${i}@example.com` } }),
+        ),
       );
       const codes = answers.map((a) => a.status);
       assert.equal(codes.filter((c) => c === 201).length + codes.filter((c) => c === 409).length, 9, codes.join());
-      assert.ok(codes.filter((c) => c === 201).length <= 3, 'never more than seats: ' + codes.join());
+      assert.ok(codes.filter((c) => c === 201).length <= 3, `never more than seats: ${codes.join()}`);
     });
 
     it('group seats under concurrency, repeated: a slot with free seats never answers 409', async () => {
@@ -805,12 +925,16 @@ for (const store of STORES) {
       for (let round = 0; round < 100; round++) {
         const h = await hostWith({ slug: `seatstress${round}`, kind: 'group', seats: 5 });
         const answers = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => book(h.base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: `s${i}@example.com` } })),
+          Array.from({ length: 8 }, (_, i) =>
+            book(h.base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: `s${i}@example.com` } }),
+          ),
         );
         const codes = answers.map((a) => a.status);
         const ok = codes.filter((c) => c === 201).length;
         if (ok !== 5 || codes.some((c) => c !== 201 && c !== 409)) {
-          const left = (await slots(h.base, { date: '2026-03-02', timezone: NY })).find((x) => x.start === '2026-03-02T09:00:00-05:00');
+          const left = (await slots(h.base, { date: '2026-03-02', timezone: NY })).find(
+            (x) => x.start === '2026-03-02T09:00:00-05:00',
+          );
           failures.push(`round ${round}: ${ok} × 201, seats_left ${left?.seats_left} [${codes.join()}]`);
         }
       }
@@ -831,7 +955,10 @@ for (const store of STORES) {
       assert.equal(c.status, 200);
       const all = await call(t.app, 'GET', '/api/v1/bookings?limit=100', { token: h.token });
       assert.equal(all.status, 200, all.text);
-      assert.deepEqual(all.body.data.map((x: any) => x.id), [b1.id, b2.id, b3.id, b4.id]);
+      assert.deepEqual(
+        all.body.data.map((x: any) => x.id),
+        [b1.id, b2.id, b3.id, b4.id],
+      );
       assert.equal(all.body.next_cursor, null);
       // Pagination.
       const seen: string[] = [];
@@ -859,7 +986,15 @@ for (const store of STORES) {
       assert.deepEqual(await ids('event_type=beta'), [b2.id, b4.id]);
       assert.deepEqual(await ids(`event_type=${beta.id}`), [b2.id, b4.id]);
       assert.deepEqual(await ids('event_type=alpha&status=confirmed&from=2026-03-03'), [b3.id]);
-      for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'cursor=%%%garbage', 'status=maybe', 'from=2026-13-01', `timezone=Mars/Base`]) {
+      for (const bad of [
+        'limit=0',
+        'limit=101',
+        'limit=abc',
+        'cursor=%%%garbage',
+        'status=maybe',
+        'from=2026-13-01',
+        `timezone=Mars/Base`,
+      ]) {
         assertProblem(await call(t.app, 'GET', `/api/v1/bookings?${bad}`, { token: h.token }), 400, bad);
       }
       assertProblem(await call(t.app, 'GET', '/api/v1/bookings'), 401);
@@ -875,14 +1010,23 @@ for (const store of STORES) {
       assert.equal(res.body.invitee.name, 'Secret Sam');
       const other = await user();
       assertHidden(await call(t.app, 'GET', `/api/v1/bookings/${b.id}`, { token: other.token }), 'Secret Sam');
-      assertHidden(await call(t.app, 'POST', `/api/v1/bookings/${b.id}/cancel`, { token: other.token, body: {} }), 'Secret Sam');
       assertHidden(
-        await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, { token: other.token, body: { start: '2026-03-02T10:00:00-05:00' } }),
+        await call(t.app, 'POST', `/api/v1/bookings/${b.id}/cancel`, { token: other.token, body: {} }),
+        'Secret Sam',
+      );
+      assertHidden(
+        await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, {
+          token: other.token,
+          body: { start: '2026-03-02T10:00:00-05:00' },
+        }),
         'Secret Sam',
       );
       const list = await call(t.app, 'GET', '/api/v1/bookings', { token: other.token });
       assert.ok(!list.text.includes('Secret Sam'));
-      assertProblem(await call(t.app, 'GET', '/api/v1/bookings/00000000-0000-4000-8000-000000000000', { token: h.token }), 404);
+      assertProblem(
+        await call(t.app, 'GET', '/api/v1/bookings/00000000-0000-4000-8000-000000000000', { token: h.token }),
+        404,
+      );
       const still = await call(t.app, 'GET', `/api/v1/bookings/${b.id}`, { token: h.token });
       assert.equal(still.body.status, 'confirmed');
     });
@@ -890,15 +1034,28 @@ for (const store of STORES) {
     it('host cancel and reschedule: 200, the time moves or is freed', async () => {
       const h = await hostWith({ slug: 'hostside' });
       const b = await booked(h.base, '2026-03-02T09:00:00-05:00');
-      const moved = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, { token: h.token, body: { start: '2026-03-02T13:00:00-05:00' } });
+      const moved = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, {
+        token: h.token,
+        body: { start: '2026-03-02T13:00:00-05:00' },
+      });
       assert.equal(moved.status, 200, moved.text);
       assert.ok(same(moved.body.start, '2026-03-02T13:00:00-05:00'));
       assert.ok(moved.body.sequence > b.sequence, 'sequence grows');
       const s = await starts(h.base, '2026-03-02');
       assert.ok(s.includes('2026-03-02T09:00:00-05:00'));
       assert.ok(!s.includes('2026-03-02T13:00:00-05:00'));
-      assertProblem(await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, { token: h.token, body: { start: '2026-03-07T13:00:00-05:00' } }), 409, 'Saturday');
-      const c = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/cancel`, { token: h.token, body: { reason: 'Host away' } });
+      assertProblem(
+        await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, {
+          token: h.token,
+          body: { start: '2026-03-07T13:00:00-05:00' },
+        }),
+        409,
+        'Saturday',
+      );
+      const c = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/cancel`, {
+        token: h.token,
+        body: { reason: 'Host away' },
+      });
       assert.equal(c.status, 200, c.text);
       assert.equal(c.body.status, 'cancelled');
       assert.equal(c.body.cancel_reason, 'Host away');
@@ -911,7 +1068,12 @@ for (const store of STORES) {
     it('a booking removes the time from the host’s availability (with buffers)', async () => {
       const h = await hostWith({ slug: 'avail', buffer_after: 15 });
       await booked(h.base, '2026-03-02T10:00:00-05:00');
-      const res = await call(t.app, 'GET', `/api/v1/users/${h.username}/availability?from=2026-03-02&to=2026-03-02&timezone=${NY}`, { token: h.token });
+      const res = await call(
+        t.app,
+        'GET',
+        `/api/v1/users/${h.username}/availability?from=2026-03-02&to=2026-03-02&timezone=${NY}`,
+        { token: h.token },
+      );
       assert.equal(res.status, 200, res.text);
       const iv = res.body.days[0].intervals.map((i: any) => [i.start, i.end]);
       assert.deepEqual(iv, [
@@ -946,11 +1108,17 @@ for (const store of STORES) {
       assertProblem(await book(base, '2026-03-02T10:00:00-05:00'), 409);
       const pending = await call(t.app, 'GET', '/api/v1/event-types?hosting=pending', { token: b.token });
       assert.equal(pending.status, 200, pending.text);
-      assert.deepEqual(pending.body.data.map((x: any) => x.id), [et.id]);
+      assert.deepEqual(
+        pending.body.data.map((x: any) => x.id),
+        [et.id],
+      );
       // A host may read, not change, the owner's event type.
       const read = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: b.token });
       assert.equal(read.status, 200, read.text);
-      assertHidden(await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: b.token, body: { title: 'Mine' } }), 'zzz-nothing');
+      assertHidden(
+        await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: b.token, body: { title: 'Mine' } }),
+        'zzz-nothing',
+      );
       const acc = await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/accept`, { token: b.token });
       assert.ok(acc.status === 200 || acc.status === 204, `${acc.status} ${acc.text}`);
       const after = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: a.token });
@@ -972,7 +1140,10 @@ for (const store of STORES) {
       // Both hosts see it in their host view.
       for (const h of [a, b]) {
         const list = await call(t.app, 'GET', '/api/v1/bookings', { token: h.token });
-        assert.ok(list.body.data.some((x: any) => x.id === ok.id), `${h.username} sees the collective booking`);
+        assert.ok(
+          list.body.data.some((x: any) => x.id === ok.id),
+          `${h.username} sees the collective booking`,
+        );
       }
     });
 
@@ -992,16 +1163,27 @@ for (const store of STORES) {
         // The same slot is still offered: the other host is free.
         assert.ok((await starts(base, '2026-03-02')).includes('2026-03-02T09:00:00-05:00'));
         tick();
-        const second = await booked(base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: 'two@example.com' } });
+        const second = await booked(base, '2026-03-02T09:00:00-05:00', {
+          invitee: { ...INVITEE, email: 'two@example.com' },
+        });
         assert.equal(second.hosts.length, 1);
         assert.notEqual(second.hosts[0], first.hosts[0]);
         assert.ok(!(await starts(base, '2026-03-02')).includes('2026-03-02T09:00:00-05:00'), 'both hosts busy');
-        assertProblem(await book(base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: 'three@example.com' } }), 409);
+        assertProblem(
+          await book(base, '2026-03-02T09:00:00-05:00', { invitee: { ...INVITEE, email: 'three@example.com' } }),
+          409,
+        );
         // Fairly: later bookings alternate rather than pile on one host.
         const later: string[] = [];
         for (const hm of ['11:00', '13:00', '15:00', '16:00']) {
           tick();
-          later.push((await booked(base, `2026-03-03T${hm}:00-05:00`, { invitee: { ...INVITEE, email: `rr${hm.slice(0, 2)}@example.com` } })).hosts[0]);
+          later.push(
+            (
+              await booked(base, `2026-03-03T${hm}:00-05:00`, {
+                invitee: { ...INVITEE, email: `rr${hm.slice(0, 2)}@example.com` },
+              })
+            ).hosts[0],
+          );
         }
         assert.equal(later.filter((x) => x === a.username).length, 2, `spread fairly: ${later.join()}`);
         assert.notEqual(later[0], later[1], `least recently booked first: ${later.join()}`);
@@ -1019,18 +1201,28 @@ for (const store of STORES) {
       const first = await booked(base, '2026-03-04T09:00:00-05:00');
       assert.deepEqual(first.hosts, [a.username]);
       assert.ok(!(await starts(base, '2026-03-04')).includes('2026-03-04T09:00:00-05:00'), 'only a was offered');
-      assertProblem(await book(base, '2026-03-04T09:00:00-05:00', { invitee: { ...INVITEE, email: 'p2@example.com' } }), 409);
+      assertProblem(
+        await book(base, '2026-03-04T09:00:00-05:00', { invitee: { ...INVITEE, email: 'p2@example.com' } }),
+        409,
+      );
       const dec = await call(t.app, 'POST', `/api/v1/event-types/${rr.id}/hosting/decline`, { token: b.token });
       assert.ok(dec.status === 200 || dec.status === 204, `${dec.status} ${dec.text}`);
       const et = await call(t.app, 'GET', `/api/v1/event-types/${rr.id}`, { token: a.token });
       assert.deepEqual(et.body.hosts, [a.username]);
-      assertProblem(await call(t.app, 'POST', `/api/v1/event-types/${rr.id}/hosting/decline`, { token: a.token }), 409, 'the owner cannot decline');
+      assertProblem(
+        await call(t.app, 'POST', `/api/v1/event-types/${rr.id}/hosting/decline`, { token: a.token }),
+        409,
+        'the owner cannot decline',
+      );
     });
 
     it('schedule_id and schedules: the event type follows the chosen schedules (union, expires_on)', async () => {
       const h = await user();
       const mk = async (weekly: Record<string, unknown>) => {
-        const res = await call(t.app, 'POST', '/api/v1/schedules', { token: h.token, body: { name: 'S', timezone: NY, weekly } });
+        const res = await call(t.app, 'POST', '/api/v1/schedules', {
+          token: h.token,
+          body: { name: 'S', timezone: NY, weekly },
+        });
         assert.equal(res.status, 201, res.text);
         return res.body.id as string;
       };
@@ -1040,14 +1232,20 @@ for (const store of STORES) {
       const wb = `/api/v1/public/${h.username}/weekend`;
       assert.deepEqual(await starts(wb, '2026-03-07'), ['2026-03-07T10:00:00-05:00', '2026-03-07T10:30:00-05:00']);
       assert.deepEqual(await starts(wb, '2026-03-02'), []);
-      await eventType(h.token, { slug: 'union', schedules: [{ schedule_id: sat }, { schedule_id: mon, expires_on: '2026-03-02' }] });
+      await eventType(h.token, {
+        slug: 'union',
+        schedules: [{ schedule_id: sat }, { schedule_id: mon, expires_on: '2026-03-02' }],
+      });
       const ub = `/api/v1/public/${h.username}/union`;
       assert.deepEqual(await starts(ub, '2026-03-02'), ['2026-03-02T08:00:00-05:00', '2026-03-02T08:30:00-05:00']);
       assert.deepEqual(await starts(ub, '2026-03-09'), [], 'the Monday schedule expired on 2026-03-02');
       assert.equal((await starts(ub, '2026-03-14')).length, 2);
       // Someone else's schedule cannot be used.
       const other = await user();
-      const res = await call(t.app, 'POST', '/api/v1/event-types', { token: other.token, body: { slug: 'steal', title: 'x', schedule_id: sat } });
+      const res = await call(t.app, 'POST', '/api/v1/event-types', {
+        token: other.token,
+        body: { slug: 'steal', title: 'x', schedule_id: sat },
+      });
       assert.ok([400, 404, 403].includes(res.status), `another user's schedule: ${res.status} ${res.text}`);
     });
 
@@ -1065,9 +1263,16 @@ for (const store of STORES) {
     it('concurrent reschedules into one free slot: exactly one wins, no 5xx', async () => {
       const h = await hostWith({ slug: 'rerace' });
       const bs = [];
-      for (const hm of ['09:00', '09:30', '10:00', '10:30']) bs.push(await booked(h.base, `2026-03-02T${hm}:00-05:00`, { invitee: { ...INVITEE, email: `m${hm.slice(0, 2)}${hm.slice(3)}@example.com` } }));
+      for (const hm of ['09:00', '09:30', '10:00', '10:30'])
+        bs.push(
+          await booked(h.base, `2026-03-02T${hm}:00-05:00`, {
+            invitee: { ...INVITEE, email: `m${hm.slice(0, 2)}${hm.slice(3)}@example.com` },
+          }),
+        );
       const target = '2026-03-02T15:00:00-05:00';
-      const answers = await Promise.all(bs.map((b) => call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: target } })));
+      const answers = await Promise.all(
+        bs.map((b) => call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: target } })),
+      );
       const codes = answers.map((a) => a.status);
       assert.equal(codes.filter((c) => c === 200).length, 1, codes.join());
       assert.equal(codes.filter((c) => c === 409).length, 3, codes.join());
@@ -1080,7 +1285,9 @@ for (const store of STORES) {
       const b = await booked(h.base, '2026-03-02T14:00:00Z');
       assert.equal(b.start, '2026-03-02T15:00:00+01:00', 'written in the invitee zone (Europe/Berlin)');
       assert.equal(b.end, '2026-03-02T15:30:00+01:00');
-      const b2 = await booked(h.base, '2026-03-02T20:15:00+05:45', { invitee: { ...INVITEE, timezone: 'Asia/Kathmandu' } });
+      const b2 = await booked(h.base, '2026-03-02T20:15:00+05:45', {
+        invitee: { ...INVITEE, timezone: 'Asia/Kathmandu' },
+      });
       assert.equal(b2.start, '2026-03-02T20:15:00+05:45');
       assert.ok(same(b2.start, '2026-03-02T09:30:00-05:00'));
     });
@@ -1097,8 +1304,13 @@ for (const store of STORES) {
       assert.equal(String(b.headers['idempotent-replayed']), 'true');
       // Concurrent requests with one key: never two bookings.
       const k = { 'idempotency-key': `burst-${n}` };
-      const burst = await Promise.all(Array.from({ length: 5 }, () => book(h.base, '2026-03-02T13:00:00-05:00', {}, k)));
-      assert.ok(burst.every((r) => r.status === 201 || r.status === 409), burst.map((r) => r.status).join());
+      const burst = await Promise.all(
+        Array.from({ length: 5 }, () => book(h.base, '2026-03-02T13:00:00-05:00', {}, k)),
+      );
+      assert.ok(
+        burst.every((r) => r.status === 201 || r.status === 409),
+        burst.map((r) => r.status).join(),
+      );
       const ids = new Set(burst.filter((r) => r.status === 201).map((r) => r.body.id));
       assert.equal(ids.size, 1);
     });
@@ -1110,14 +1322,25 @@ for (const store of STORES) {
       assert.equal(p1.status, 200, p1.text);
       assert.equal(p1.body.data.length, 2);
       assert.equal(typeof p1.body.next_cursor, 'string');
-      const p2 = await call(t.app, 'GET', `/api/v1/event-types?limit=2&cursor=${encodeURIComponent(p1.body.next_cursor)}`, { token: h.token });
+      const p2 = await call(
+        t.app,
+        'GET',
+        `/api/v1/event-types?limit=2&cursor=${encodeURIComponent(p1.body.next_cursor)}`,
+        { token: h.token },
+      );
       assert.equal(p2.body.data.length, 1);
       assert.equal(p2.body.next_cursor, null);
-      assert.deepEqual([...p1.body.data, ...p2.body.data].map((x: any) => x.slug), ['e1', 'e2', 'e3']);
+      assert.deepEqual(
+        [...p1.body.data, ...p2.body.data].map((x: any) => x.slug),
+        ['e1', 'e2', 'e3'],
+      );
       for (const bad of ['limit=0', 'limit=101', 'cursor=not-a-cursor!!']) {
         assertProblem(await call(t.app, 'GET', `/api/v1/event-types?${bad}`, { token: h.token }), 400, bad);
       }
-      const clash = await call(t.app, 'PATCH', `/api/v1/event-types/${p2.body.data[0].id}`, { token: h.token, body: { slug: 'e1' } });
+      const clash = await call(t.app, 'PATCH', `/api/v1/event-types/${p2.body.data[0].id}`, {
+        token: h.token,
+        body: { slug: 'e1' },
+      });
       assertProblem(clash, 409, 'renaming onto a used slug');
     });
 
@@ -1160,16 +1383,34 @@ for (const store of STORES) {
     });
 
     it('string limits and bad bodies: over-long fields 400, NUL 400, non-JSON 415', async () => {
-      const h = await hostWith({ slug: 'limits', questions: [{ key: 'q', label: 'Q', type: 'text', required: false }] });
+      const h = await hostWith({
+        slug: 'limits',
+        questions: [{ key: 'q', label: 'Q', type: 'text', required: false }],
+      });
       const s = '2026-03-02T09:00:00-05:00';
       assertValidation(await book(h.base, s, { answers: { q: 'a'.repeat(2001) } }), 'answers');
       assertValidation(await book(h.base, s, { invitee: { ...INVITEE, name: 'nul\u0000byte' } }), 'name');
-      assertValidation(await book(h.base, s, { guests: Array.from({ length: 11 }, (_, i) => `g${i}@example.com`) }), 'guests');
-      const txt = await call(t.app, 'POST', `${h.base}/bookings`, { body: 'start=x', headers: { 'content-type': 'text/plain' } });
+      assertValidation(
+        await book(h.base, s, { guests: Array.from({ length: 11 }, (_, i) => `g${i}@example.com`) }),
+        'guests',
+      );
+      const txt = await call(t.app, 'POST', `${h.base}/bookings`, {
+        body: 'start=x',
+        headers: { 'content-type': 'text/plain' },
+      });
       assertProblem(txt, 415);
       const b = await booked(h.base, s);
-      assertValidation(await call(t.app, 'POST', pathOf(b.cancel_url), { body: { reason: 'r'.repeat(1001) } }), 'reason');
-      assertValidation(await call(t.app, 'POST', '/api/v1/event-types', { token: h.token, body: { slug: 'long-loc', title: 'x', location: 'l'.repeat(501) } }), 'location');
+      assertValidation(
+        await call(t.app, 'POST', pathOf(b.cancel_url), { body: { reason: 'r'.repeat(1001) } }),
+        'reason',
+      );
+      assertValidation(
+        await call(t.app, 'POST', '/api/v1/event-types', {
+          token: h.token,
+          body: { slug: 'long-loc', title: 'x', location: 'l'.repeat(501) },
+        }),
+        'location',
+      );
       const still = await call(t.app, 'GET', pathOf(b.cancel_url));
       assert.equal(still.body.status, 'confirmed');
     });
@@ -1177,9 +1418,15 @@ for (const store of STORES) {
     it('hosts: one_on_one and group have exactly one host; an unknown host is refused', async () => {
       const a = await user();
       const b = await user();
-      const two = await call(t.app, 'POST', '/api/v1/event-types', { token: a.token, body: { slug: 'two', title: 'x', kind: 'one_on_one', hosts: [a.username, b.username] } });
+      const two = await call(t.app, 'POST', '/api/v1/event-types', {
+        token: a.token,
+        body: { slug: 'two', title: 'x', kind: 'one_on_one', hosts: [a.username, b.username] },
+      });
       assertValidation(two, 'hosts');
-      const ghost = await call(t.app, 'POST', '/api/v1/event-types', { token: a.token, body: { slug: 'ghost', title: 'x', kind: 'collective', hosts: [a.username, 'no-such-host-zz'] } });
+      const ghost = await call(t.app, 'POST', '/api/v1/event-types', {
+        token: a.token,
+        body: { slug: 'ghost', title: 'x', kind: 'collective', hosts: [a.username, 'no-such-host-zz'] },
+      });
       assert.ok(ghost.status === 400 || ghost.status === 404, `${ghost.status} ${ghost.text}`);
       assertProblem(ghost, ghost.status);
     });
@@ -1209,13 +1456,22 @@ for (const store of STORES) {
       const h = await user();
       const sch = await call(t.app, 'POST', '/api/v1/schedules', {
         token: h.token,
-        body: { name: 'Night', timezone: NY, weekly: { monday: [{ start: '22:00', end: '24:00' }], tuesday: [{ start: '00:00', end: '02:00' }] } },
+        body: {
+          name: 'Night',
+          timezone: NY,
+          weekly: { monday: [{ start: '22:00', end: '24:00' }], tuesday: [{ start: '00:00', end: '02:00' }] },
+        },
       });
       assert.equal(sch.status, 201, sch.text);
       await eventType(h.token, { slug: 'night', duration: 60, slot_interval: 30, schedule_id: sch.body.id });
       const base = `/api/v1/public/${h.username}/night`;
       const mon = await starts(base, '2026-03-02');
-      assert.deepEqual(mon, ['2026-03-02T22:00:00-05:00', '2026-03-02T22:30:00-05:00', '2026-03-02T23:00:00-05:00', '2026-03-02T23:30:00-05:00']);
+      assert.deepEqual(mon, [
+        '2026-03-02T22:00:00-05:00',
+        '2026-03-02T22:30:00-05:00',
+        '2026-03-02T23:00:00-05:00',
+        '2026-03-02T23:30:00-05:00',
+      ]);
       const b = await booked(base, '2026-03-02T23:30:00-05:00');
       assert.ok(same(b.end, '2026-03-03T00:30:00-05:00'));
       assert.deepEqual(await starts(base, '2026-03-03'), ['2026-03-03T00:30:00-05:00', '2026-03-03T01:00:00-05:00']);
@@ -1227,7 +1483,11 @@ for (const store of STORES) {
       const b = await booked(h.base, '2026-03-02T09:00:00.000-05:00', { invitee: { ...INVITEE, name } });
       assert.equal(b.invitee.name, name);
       assert.ok(same(b.start, '2026-03-02T09:00:00-05:00'));
-      assert.match(b.start, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/, 'written with seconds, no fraction needed');
+      assert.match(
+        b.start,
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/,
+        'written with seconds, no fraction needed',
+      );
       const host = await call(t.app, 'GET', `/api/v1/bookings/${b.id}`, { token: h.token });
       assert.equal(host.body.invitee.name, name);
     });
@@ -1236,12 +1496,32 @@ for (const store of STORES) {
       const h = await hostWith({ slug: 'instants' });
       const b1 = await booked(h.base, '2026-03-02T09:00:00-05:00');
       const b2 = await booked(h.base, '2026-03-02T11:00:00-05:00');
-      const res = await call(t.app, 'GET', `/api/v1/bookings?from=${encodeURIComponent('2026-03-02T10:00:00-05:00')}&to=${encodeURIComponent('2026-03-02T12:00:00-05:00')}`, { token: h.token });
+      const res = await call(
+        t.app,
+        'GET',
+        `/api/v1/bookings?from=${encodeURIComponent('2026-03-02T10:00:00-05:00')}&to=${encodeURIComponent('2026-03-02T12:00:00-05:00')}`,
+        { token: h.token },
+      );
       assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.body.data.map((x: any) => x.id), [b2.id]);
-      const excl = await call(t.app, 'GET', `/api/v1/bookings?to=${encodeURIComponent('2026-03-02T11:00:00-05:00')}`, { token: h.token });
-      assert.deepEqual(excl.body.data.map((x: any) => x.id), [b1.id], 'an instant `to` is excluded');
-      assertProblem(await call(t.app, 'GET', `/api/v1/bookings?from=${encodeURIComponent('2026-03-02T10:00:00')}`, { token: h.token }), 400, 'no offset');
+      assert.deepEqual(
+        res.body.data.map((x: any) => x.id),
+        [b2.id],
+      );
+      const excl = await call(t.app, 'GET', `/api/v1/bookings?to=${encodeURIComponent('2026-03-02T11:00:00-05:00')}`, {
+        token: h.token,
+      });
+      assert.deepEqual(
+        excl.body.data.map((x: any) => x.id),
+        [b1.id],
+        'an instant `to` is excluded',
+      );
+      assertProblem(
+        await call(t.app, 'GET', `/api/v1/bookings?from=${encodeURIComponent('2026-03-02T10:00:00')}`, {
+          token: h.token,
+        }),
+        400,
+        'no offset',
+      );
       assertProblem(await call(t.app, 'GET', '/api/v1/bookings?event_type=not-mine', { token: h.token }), 400);
     });
 
@@ -1281,11 +1561,30 @@ for (const store of STORES) {
         ['GET', '/api/v1/event-types/not-a-uuid'],
         ['GET', '/api/v1/bookings?from=2026-03-05&to=2026-03-01'],
         ['GET', '/api/v1/bookings?from=0000-01-01&to=9999-12-31'],
-        ['POST', '/api/v1/event-types', { slug: 'y', title: 'Y', date_range: { type: 'range', start_date: '0000-01-01', end_date: '9999-12-31' } }],
+        [
+          'POST',
+          '/api/v1/event-types',
+          { slug: 'y', title: 'Y', date_range: { type: 'range', start_date: '0000-01-01', end_date: '9999-12-31' } },
+        ],
         ['POST', '/api/v1/event-types', { slug: 'z', title: 'Z', fixed_slots: [{ start: '9999-12-31T23:00:00Z' }] }],
-        ['POST', '/api/v1/event-types', { slug: 'v', title: 'V', schedules: [{ schedule_id: '00000000-0000-4000-8000-000000000000' }] }],
+        [
+          'POST',
+          '/api/v1/event-types',
+          { slug: 'v', title: 'V', schedules: [{ schedule_id: '00000000-0000-4000-8000-000000000000' }] },
+        ],
         ['POST', '/api/v1/event-types', { slug: 'u', title: 'U', durations: [30, 30] }],
-        ['POST', '/api/v1/event-types', { slug: 'q', title: 'Q', questions: [{ key: 'a', label: 'A', type: 'text', required: true }, { key: 'a', label: 'B', type: 'text', required: true }] }],
+        [
+          'POST',
+          '/api/v1/event-types',
+          {
+            slug: 'q',
+            title: 'Q',
+            questions: [
+              { key: 'a', label: 'A', type: 'text', required: true },
+              { key: 'a', label: 'B', type: 'text', required: true },
+            ],
+          },
+        ],
       ];
       for (const [method, url, body] of cases) {
         const res = await call(t.app, method as any, url, { token: h.token, body });

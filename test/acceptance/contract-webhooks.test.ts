@@ -26,14 +26,19 @@ const pathOf = (url: string) => {
 };
 
 /** Polls `probe` every ~20 ms until it answers something truthy; fails after the deadline. */
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeout = DEADLINE_MS): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeout = DEADLINE_MS,
+): Promise<T> {
   const end = Date.now() + timeout;
   let last: unknown;
   for (;;) {
     const v = await probe();
     if (v) return v as T;
     last = v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > end)
+      throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await sleep(20);
   }
 }
@@ -110,7 +115,9 @@ class Receiver {
 }
 
 function hmac(secret: string, timestamp: string, raw: Buffer): string {
-  return createHmac('sha256', secret).update(Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), raw])).digest('hex');
+  return createHmac('sha256', secret)
+    .update(Buffer.concat([Buffer.from(`${timestamp}.`, 'utf8'), raw]))
+    .digest('hex');
 }
 
 /** README: X-Slotwise-Signature: sha256=<hex>, HMAC-SHA256 under the secret of `<timestamp>.<body>`. */
@@ -165,7 +172,14 @@ function recordsStatus(d: any, code: number): boolean {
   const seen = new Set<any>();
   const walk = (v: any, key: string): boolean => {
     if (v === code && key !== 'attempts') return true;
-    if (typeof v === 'string' && key !== 'id' && new RegExp(`\\b${code}\\b`).test(v) && key !== 'body' && !/payload|request/.test(key)) return true;
+    if (
+      typeof v === 'string' &&
+      key !== 'id' &&
+      new RegExp(`\\b${code}\\b`).test(v) &&
+      key !== 'body' &&
+      !/payload|request/.test(key)
+    )
+      return true;
     if (v && typeof v === 'object' && !seen.has(v)) {
       seen.add(v);
       return Object.entries(v).some(([k, x]) => k !== 'body' && k !== 'payload' && walk(x, k));
@@ -197,7 +211,10 @@ for (const store of STORES) {
 
     async function host(timezone = 'UTC') {
       const h = await signUp(t.app, { timezone });
-      const et = await call(t.app, 'POST', '/api/v1/event-types', { token: h.token, body: { slug: 'intro', title: 'Intro call' } });
+      const et = await call(t.app, 'POST', '/api/v1/event-types', {
+        token: h.token,
+        body: { slug: 'intro', title: 'Intro call' },
+      });
       assert.equal(et.status, 201, et.text);
       return { ...h, et: et.body, base: `/api/v1/public/${h.username}/intro` };
     }
@@ -209,7 +226,10 @@ for (const store of STORES) {
     }
 
     async function hook(token: string, path: string, events: string[], extra: Record<string, unknown> = {}) {
-      const res = await call(t.app, 'POST', '/api/v1/webhooks', { token, body: { url: rx.url(path), events, ...extra } });
+      const res = await call(t.app, 'POST', '/api/v1/webhooks', {
+        token,
+        body: { url: rx.url(path), events, ...extra },
+      });
       assert.equal(res.status, 201, res.text);
       assert.equal(typeof res.body.secret, 'string', `the secret is shown in the answer that sets it: ${res.text}`);
       return { id: res.body.id as string, secret: res.body.secret as string, path, body: res.body };
@@ -246,7 +266,10 @@ for (const store of STORES) {
     it('POST /webhooks: 201 with the subscription and a generated whsec_ secret shown only then; GET one and the list', async () => {
       const u = await signUp(t.app);
       const url = rx.url(rx.path('crud'));
-      const res = await call(t.app, 'POST', '/api/v1/webhooks', { token: u.token, body: { url, events: ['booking.created', 'meeting.*'] } });
+      const res = await call(t.app, 'POST', '/api/v1/webhooks', {
+        token: u.token,
+        body: { url, events: ['booking.created', 'meeting.*'] },
+      });
       assert.equal(res.status, 201, res.text);
       const wh = res.body;
       assert.equal(typeof wh.id, 'string');
@@ -266,7 +289,10 @@ for (const store of STORES) {
 
       const list = await call(t.app, 'GET', '/api/v1/webhooks', { token: u.token });
       assert.equal(list.status, 200, list.text);
-      assert.deepEqual(list.body.data.map((x: any) => x.id), [wh.id]);
+      assert.deepEqual(
+        list.body.data.map((x: any) => x.id),
+        [wh.id],
+      );
       assert.equal(list.body.next_cursor, null);
       assert.ok(!list.text.includes(secret), `the list shows the secret: ${list.text}`);
 
@@ -286,11 +312,17 @@ for (const store of STORES) {
     it('PATCH changes the fields given; DELETE → 204, then 404 everywhere', async () => {
       const u = await signUp(t.app);
       const url = rx.url(rx.path('crud'));
-      const wh = await call(t.app, 'POST', '/api/v1/webhooks', { token: u.token, body: { url, events: ['booking.*'] } });
+      const wh = await call(t.app, 'POST', '/api/v1/webhooks', {
+        token: u.token,
+        body: { url, events: ['booking.*'] },
+      });
       assert.equal(wh.status, 201, wh.text);
       const id = wh.body.id;
 
-      const p1 = await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, { token: u.token, body: { events: ['booking.cancelled'] } });
+      const p1 = await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, {
+        token: u.token,
+        body: { events: ['booking.cancelled'] },
+      });
       assert.equal(p1.status, 200, p1.text);
       assert.deepEqual(p1.body.events, ['booking.cancelled']);
       assert.equal(p1.body.url, url, 'url unchanged');
@@ -298,13 +330,19 @@ for (const store of STORES) {
       assert.ok(!p1.text.includes(wh.body.secret), `a PATCH that does not set the secret does not show it: ${p1.text}`);
 
       const url2 = rx.url(rx.path('crud'));
-      const p2 = await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, { token: u.token, body: { url: url2, active: false } });
+      const p2 = await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, {
+        token: u.token,
+        body: { url: url2, active: false },
+      });
       assert.equal(p2.status, 200, p2.text);
       assert.equal(p2.body.url, url2);
       assert.equal(p2.body.active, false);
       assert.deepEqual(p2.body.events, ['booking.cancelled'], 'events unchanged');
 
-      const p3 = await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, { token: u.token, body: { secret: 'rotated-secret-abcdef' } });
+      const p3 = await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, {
+        token: u.token,
+        body: { secret: 'rotated-secret-abcdef' },
+      });
       assert.equal(p3.status, 200, p3.text);
       assert.equal(p3.body.secret, 'rotated-secret-abcdef', 'the answer that sets the secret shows it');
 
@@ -315,13 +353,25 @@ for (const store of STORES) {
       assert.deepEqual(got.body.events, ['booking.cancelled']);
       assert.ok(!got.text.includes('rotated-secret-abcdef'), got.text);
 
-      assertValidation(await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, { token: u.token, body: { events: ['booking.exploded'] } }), 'events');
-      assertValidation(await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, { token: u.token, body: { url: 'not a url' } }), 'url');
+      assertValidation(
+        await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, {
+          token: u.token,
+          body: { events: ['booking.exploded'] },
+        }),
+        'events',
+      );
+      assertValidation(
+        await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, { token: u.token, body: { url: 'not a url' } }),
+        'url',
+      );
 
       const del = await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: u.token });
       assert.equal(del.status, 204, del.text);
       assertProblem(await call(t.app, 'GET', `/api/v1/webhooks/${id}`, { token: u.token }), 404);
-      assertProblem(await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, { token: u.token, body: { active: true } }), 404);
+      assertProblem(
+        await call(t.app, 'PATCH', `/api/v1/webhooks/${id}`, { token: u.token, body: { active: true } }),
+        404,
+      );
       assertProblem(await call(t.app, 'DELETE', `/api/v1/webhooks/${id}`, { token: u.token }), 404);
       assertProblem(await call(t.app, 'GET', `/api/v1/webhooks/${id}/deliveries`, { token: u.token }), 404);
       const list = await call(t.app, 'GET', '/api/v1/webhooks', { token: u.token });
@@ -354,13 +404,19 @@ for (const store of STORES) {
       assert.equal(still.body.active, true);
 
       assertProblem(await call(t.app, 'GET', '/api/v1/webhooks'), 401);
-      assertProblem(await call(t.app, 'POST', '/api/v1/webhooks', { body: { url: rx.url(rx.path()), events: ['*'] } }), 401);
+      assertProblem(
+        await call(t.app, 'POST', '/api/v1/webhooks', { body: { url: rx.url(rx.path()), events: ['*'] } }),
+        401,
+      );
       assertProblem(await call(t.app, 'GET', base), 401);
       assertProblem(await call(t.app, 'PATCH', base, { body: { active: false } }), 401);
       assertProblem(await call(t.app, 'DELETE', base), 401);
       assertProblem(await call(t.app, 'GET', `${base}/deliveries`), 401);
       assertProblem(await call(t.app, 'GET', '/api/v1/webhooks', { token: 'sws_not-a-real-token' }), 401);
-      assertProblem(await call(t.app, 'GET', '/api/v1/webhooks/00000000-0000-4000-8000-000000000000', { token: owner.token }), 404);
+      assertProblem(
+        await call(t.app, 'GET', '/api/v1/webhooks/00000000-0000-4000-8000-000000000000', { token: owner.token }),
+        404,
+      );
     });
 
     it('bad url or events are a 400 problem+json naming the field; bad list parameters are a 400', async () => {
@@ -384,12 +440,26 @@ for (const store of STORES) {
         ['url', { url: 'http://exa\u0000mple.com/', events: ['*'] }],
       ];
       for (const [field, body] of cases) {
-        assertValidation(await call(t.app, 'POST', '/api/v1/webhooks', { token: u.token, body }), field, JSON.stringify(body));
+        assertValidation(
+          await call(t.app, 'POST', '/api/v1/webhooks', { token: u.token, body }),
+          field,
+          JSON.stringify(body),
+        );
       }
       const list = await call(t.app, 'GET', '/api/v1/webhooks', { token: u.token });
       assert.deepEqual(list.body.data, [], 'nothing was created');
       // Every documented event name and wildcard is accepted.
-      const all = ['booking.created', 'booking.rescheduled', 'booking.cancelled', 'meeting.created', 'meeting.updated', 'meeting.cancelled', 'booking.*', 'meeting.*', '*'];
+      const all = [
+        'booking.created',
+        'booking.rescheduled',
+        'booking.cancelled',
+        'meeting.created',
+        'meeting.updated',
+        'meeting.cancelled',
+        'booking.*',
+        'meeting.*',
+        '*',
+      ];
       await hook(u.token, rx.path('all'), all);
       await hook(u.token, rx.path('all'), ['*']);
       await hook(u.token, rx.path('all'), ['meeting.updated']);
@@ -397,7 +467,12 @@ for (const store of STORES) {
       assert.equal(p1.status, 200, p1.text);
       assert.equal(p1.body.data.length, 2);
       assert.equal(typeof p1.body.next_cursor, 'string');
-      const p2 = await call(t.app, 'GET', `/api/v1/webhooks?limit=2&cursor=${encodeURIComponent(p1.body.next_cursor)}`, { token: u.token });
+      const p2 = await call(
+        t.app,
+        'GET',
+        `/api/v1/webhooks?limit=2&cursor=${encodeURIComponent(p1.body.next_cursor)}`,
+        { token: u.token },
+      );
       assert.equal(p2.status, 200, p2.text);
       assert.equal(p2.body.data.length, 1);
       assert.equal(p2.body.next_cursor, null);
@@ -407,7 +482,11 @@ for (const store of STORES) {
       }
       const id = p1.body.data[0].id;
       for (const bad of ['limit=0', 'limit=101', 'cursor=not-a-cursor!!']) {
-        assertProblem(await call(t.app, 'GET', `/api/v1/webhooks/${id}/deliveries?${bad}`, { token: u.token }), 400, `deliveries ${bad}`);
+        assertProblem(
+          await call(t.app, 'GET', `/api/v1/webhooks/${id}/deliveries?${bad}`, { token: u.token }),
+          400,
+          `deliveries ${bad}`,
+        );
       }
       for (const [method, path] of [
         ['GET', '/api/v1/webhooks/not-a-uuid'],
@@ -415,7 +494,10 @@ for (const store of STORES) {
         ['PATCH', '/api/v1/webhooks/not-a-uuid'],
         ['POST', `/api/v1/webhooks/${id}/deliveries/not-a-uuid/redeliver`],
       ] as const) {
-        const res = await call(t.app, method, path, { token: u.token, body: method === 'PATCH' ? { active: false } : method === 'POST' ? {} : undefined });
+        const res = await call(t.app, method, path, {
+          token: u.token,
+          body: method === 'PATCH' ? { active: false } : method === 'POST' ? {} : undefined,
+        });
         assert.ok(res.status === 400 || res.status === 404, `${method} ${path}: ${res.status} ${res.text}`);
         assertProblem(res, res.status, `${method} ${path}`);
       }
@@ -439,7 +521,11 @@ for (const store of STORES) {
         'per webhook, deliveries are first attempted in the order of the events',
       );
       const [c, r, x] = got;
-      for (const [req, event] of [[c, 'booking.created'], [r, 'booking.rescheduled'], [x, 'booking.cancelled']] as const) {
+      for (const [req, event] of [
+        [c, 'booking.created'],
+        [r, 'booking.rescheduled'],
+        [x, 'booking.cancelled'],
+      ] as const) {
         assertEnvelope(req, event, ms(NOW), event);
         assertSigned(req, wh.secret, event);
         const bk = req.body.data.booking;
@@ -474,21 +560,30 @@ for (const store of STORES) {
       const h = await host();
       const wh = await hook(h.token, rx.path('hostside'), ['booking.rescheduled', 'booking.cancelled']);
       const b = await book(h.base, `${MONDAY}T13:00:00Z`);
-      const mv = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, { token: h.token, body: { start: `${MONDAY}T14:00:00Z` } });
+      const mv = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, {
+        token: h.token,
+        body: { start: `${MONDAY}T14:00:00Z` },
+      });
       assert.equal(mv.status, 200, mv.text);
       const [r] = await rx.waitFor(wh.path, 1, 'booking.rescheduled');
       assertEnvelope(r, 'booking.rescheduled', ms(NOW));
       assertSigned(r, wh.secret);
       assert.equal(ms(r.body.data.previous.start), ms(`${MONDAY}T13:00:00Z`));
 
-      const rot = await call(t.app, 'PATCH', `/api/v1/webhooks/${wh.id}`, { token: h.token, body: { secret: 'whsec_rotated-for-test' } });
+      const rot = await call(t.app, 'PATCH', `/api/v1/webhooks/${wh.id}`, {
+        token: h.token,
+        body: { secret: 'whsec_rotated-for-test' },
+      });
       assert.equal(rot.status, 200, rot.text);
       const cx = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/cancel`, { token: h.token, body: {} });
       assert.equal(cx.status, 200, cx.text);
       const got = await rx.waitFor(wh.path, 2, 'booking.cancelled');
       assertEnvelope(got[1], 'booking.cancelled', ms(NOW));
       assertSigned(got[1], 'whsec_rotated-for-test', 'after rotation');
-      assert.notEqual(got[1].headers['x-slotwise-signature'], `sha256=${hmac(wh.secret, String(got[1].headers['x-slotwise-timestamp']), got[1].raw)}`);
+      assert.notEqual(
+        got[1].headers['x-slotwise-signature'],
+        `sha256=${hmac(wh.secret, String(got[1].headers['x-slotwise-timestamp']), got[1].raw)}`,
+      );
       assert.equal(got.length, 2, 'booking.created was not subscribed');
     });
 
@@ -502,21 +597,33 @@ for (const store of STORES) {
       const theirs = await hook(stranger.token, rx.path('sub-stranger'), ['*']);
 
       const key = { 'idempotency-key': `wh-${h.username}` };
-      const first = await call(t.app, 'POST', `${h.base}/bookings`, { body: { start: `${MONDAY}T15:00:00Z`, invitee: INVITEE }, headers: key });
+      const first = await call(t.app, 'POST', `${h.base}/bookings`, {
+        body: { start: `${MONDAY}T15:00:00Z`, invitee: INVITEE },
+        headers: key,
+      });
       assert.equal(first.status, 201, first.text);
       const b = first.body;
       // A replay (same Idempotency-Key) books nothing, and a refused booking (409) commits nothing: no delivery.
-      const replay = await call(t.app, 'POST', `${h.base}/bookings`, { body: { start: `${MONDAY}T15:00:00Z`, invitee: INVITEE }, headers: key });
+      const replay = await call(t.app, 'POST', `${h.base}/bookings`, {
+        body: { start: `${MONDAY}T15:00:00Z`, invitee: INVITEE },
+        headers: key,
+      });
       assert.equal(replay.status, 201, replay.text);
       assert.equal(replay.body.id, b.id);
-      const taken = await call(t.app, 'POST', `${h.base}/bookings`, { body: { start: `${MONDAY}T15:00:00Z`, invitee: { ...INVITEE, email: 'late@example.com' } } });
+      const taken = await call(t.app, 'POST', `${h.base}/bookings`, {
+        body: { start: `${MONDAY}T15:00:00Z`, invitee: { ...INVITEE, email: 'late@example.com' } },
+      });
       assertProblem(taken, 409, 'the slot is taken');
       const cx = await call(t.app, 'POST', pathOf(b.cancel_url), { body: {} });
       assert.equal(cx.status, 200, cx.text);
 
       // Delivery rows are written with the change (README "Durable"), so the logs are complete now.
       const logAll = await deliveries(h.token, all.id);
-      assert.deepEqual(logAll.map(eventOf), ['booking.cancelled', 'booking.created'], 'newest first; one booking.created despite the replay and the 409');
+      assert.deepEqual(
+        logAll.map(eventOf),
+        ['booking.cancelled', 'booking.created'],
+        'newest first; one booking.created despite the replay and the 409',
+      );
       assert.deepEqual((await deliveries(h.token, onlyCancel.id)).map(eventOf), ['booking.cancelled']);
       assert.deepEqual((await deliveries(h.token, onlyCreated.id)).map(eventOf), ['booking.created']);
       assert.deepEqual(await deliveries(h.token, onlyMeetings.id), []);
@@ -541,7 +648,10 @@ for (const store of STORES) {
       const inactive = await hook(h.token, rx.path('inactive'), ['*'], { active: false });
       const paused = await hook(h.token, rx.path('paused'), ['*']);
       const deleted = await hook(h.token, rx.path('deleted'), ['*']);
-      const off = await call(t.app, 'PATCH', `/api/v1/webhooks/${paused.id}`, { token: h.token, body: { active: false } });
+      const off = await call(t.app, 'PATCH', `/api/v1/webhooks/${paused.id}`, {
+        token: h.token,
+        body: { active: false },
+      });
       assert.equal(off.status, 200, off.text);
       assert.equal((await call(t.app, 'DELETE', `/api/v1/webhooks/${deleted.id}`, { token: h.token })).status, 204);
 
@@ -549,20 +659,30 @@ for (const store of STORES) {
       await rx.waitFor(marker.path, 1, 'the active webhook');
       for (const w of [inactive, paused]) {
         const log = await deliveries(h.token, w.id);
-        assert.ok(!log.some((d) => d.status === 'pending' || d.status === 'delivered'), `an inactive webhook has deliveries: ${JSON.stringify(log)}`);
+        assert.ok(
+          !log.some((d) => d.status === 'pending' || d.status === 'delivered'),
+          `an inactive webhook has deliveries: ${JSON.stringify(log)}`,
+        );
       }
       assert.equal(rx.on(inactive.path).length, 0, 'inactive since creation');
       assert.equal(rx.on(paused.path).length, 0, 'deactivated by PATCH');
       assert.equal(rx.on(deleted.path).length, 0, 'deleted');
 
-      const on = await call(t.app, 'PATCH', `/api/v1/webhooks/${paused.id}`, { token: h.token, body: { active: true } });
+      const on = await call(t.app, 'PATCH', `/api/v1/webhooks/${paused.id}`, {
+        token: h.token,
+        body: { active: true },
+      });
       assert.equal(on.status, 200, on.text);
       assert.equal(on.body.active, true);
       const cx = await call(t.app, 'POST', pathOf(b.cancel_url), { body: {} });
       assert.equal(cx.status, 200, cx.text);
       await rx.waitFor(marker.path, 2, 'the active webhook, cancellation');
       const [first] = await rx.waitFor(paused.path, 1, 'the reactivated webhook');
-      assert.equal(first.headers['x-slotwise-event'], 'booking.cancelled', 'the event missed while inactive is not sent later');
+      assert.equal(
+        first.headers['x-slotwise-event'],
+        'booking.cancelled',
+        'the event missed while inactive is not sent later',
+      );
       assertSigned(first, paused.secret);
       assert.deepEqual((await deliveries(h.token, paused.id)).map(eventOf), ['booking.cancelled']);
       assert.equal(rx.on(inactive.path).length, 0);
@@ -581,18 +701,32 @@ for (const store of STORES) {
 
       const m = await call(t.app, 'POST', '/api/v1/meetings', {
         token: a.token,
-        body: { title: 'Planning', start: `${MONDAY}T10:00:00+01:00`, end: `${MONDAY}T10:30:00+01:00`, participants: [b.username] },
+        body: {
+          title: 'Planning',
+          start: `${MONDAY}T10:00:00+01:00`,
+          end: `${MONDAY}T10:30:00+01:00`,
+          participants: [b.username],
+        },
       });
       assert.equal(m.status, 201, m.text);
-      const ch = await call(t.app, 'PATCH', `/api/v1/meetings/${m.body.id}`, { token: a.token, body: { title: 'Planning (moved)', start: `${MONDAY}T12:00:00Z`, end: `${MONDAY}T12:45:00Z` } });
+      const ch = await call(t.app, 'PATCH', `/api/v1/meetings/${m.body.id}`, {
+        token: a.token,
+        body: { title: 'Planning (moved)', start: `${MONDAY}T12:00:00Z`, end: `${MONDAY}T12:45:00Z` },
+      });
       assert.equal(ch.status, 200, ch.text);
       const cx = await call(t.app, 'POST', `/api/v1/meetings/${m.body.id}/cancel`, { token: a.token, body: {} });
       assert.equal(cx.status, 200, cx.text);
 
       const ga = await rx.waitFor(ha.path, 3, 'organiser: created, updated, cancelled');
-      assert.deepEqual(ga.map((r) => r.headers['x-slotwise-event']), ['meeting.created', 'meeting.updated', 'meeting.cancelled']);
+      assert.deepEqual(
+        ga.map((r) => r.headers['x-slotwise-event']),
+        ['meeting.created', 'meeting.updated', 'meeting.cancelled'],
+      );
       const gb = await rx.waitFor(hb.path, 2, 'participant: created, cancelled');
-      assert.deepEqual(gb.map((r) => r.headers['x-slotwise-event']), ['meeting.created', 'meeting.cancelled']);
+      assert.deepEqual(
+        gb.map((r) => r.headers['x-slotwise-event']),
+        ['meeting.created', 'meeting.cancelled'],
+      );
 
       for (const [req, secret, who, otherEmail] of [
         ...ga.map((r) => [r, ha.secret, 'organiser', bEmail] as const),
@@ -607,7 +741,10 @@ for (const store of STORES) {
         assert.match(mt.start, UTC_INSTANT, `${who} ${event}: times in UTC: ${mt.start}`);
         assert.match(mt.end, UTC_INSTANT, `${who} ${event}: times in UTC: ${mt.end}`);
         assert.ok(Array.isArray(mt.participants), `${who} ${event}: participants as the API shows them`);
-        assert.ok(!req.text.toLowerCase().includes(otherEmail.toLowerCase()), `${who} ${event} shows another user’s e-mail ${otherEmail}: ${req.text}`);
+        assert.ok(
+          !req.text.toLowerCase().includes(otherEmail.toLowerCase()),
+          `${who} ${event} shows another user’s e-mail ${otherEmail}: ${req.text}`,
+        );
       }
       assert.equal(ms(ga[0].body.data.meeting.start), ms(`${MONDAY}T09:00:00Z`));
       assert.equal(ga[0].body.data.meeting.title, 'Planning');
@@ -616,7 +753,11 @@ for (const store of STORES) {
       assert.equal(ga[2].body.data.meeting.status, 'cancelled');
       assert.equal(gb[1].body.data.meeting.status, 'cancelled');
 
-      assert.deepEqual((await deliveries(b.token, hb.id)).map(eventOf), ['meeting.cancelled', 'meeting.created'], 'meeting.updated was not subscribed');
+      assert.deepEqual(
+        (await deliveries(b.token, hb.id)).map(eventOf),
+        ['meeting.cancelled', 'meeting.created'],
+        'meeting.updated was not subscribed',
+      );
       assert.deepEqual(await deliveries(c.token, hc.id), [], 'a user outside the meeting hears nothing');
       assert.deepEqual(await deliveries(a.token, haBookings.id), [], 'booking.* does not match meeting events');
 
@@ -629,7 +770,10 @@ for (const store of STORES) {
       const dec = await call(t.app, 'POST', `/api/v1/meetings/${m2.body.id}/decline`, { token: b.token, body: {} });
       assert.ok(dec.status === 200 || dec.status === 204, `${dec.status} ${dec.text}`);
       const ga2 = await rx.waitFor(ha.path, 5, 'organiser: second meeting created, declined');
-      assert.deepEqual(ga2.slice(3).map((r) => r.headers['x-slotwise-event']), ['meeting.created', 'meeting.updated']);
+      assert.deepEqual(
+        ga2.slice(3).map((r) => r.headers['x-slotwise-event']),
+        ['meeting.created', 'meeting.updated'],
+      );
       const declined = ga2[4].body.data.meeting;
       assert.equal(declined.id, m2.body.id);
       const pb = declined.participants.find((p: any) => p.username === b.username);
@@ -643,7 +787,13 @@ for (const store of STORES) {
       const b = await book(h.base, `${MONDAY}T09:30:00Z`);
       const [req] = await rx.waitFor(wh.path, 1);
       const did = String(req.headers['x-slotwise-delivery']);
-      const d = await logUntil(h.token, wh.id, did, (x) => x.status === 'delivered', 'the delivery recorded as delivered');
+      const d = await logUntil(
+        h.token,
+        wh.id,
+        did,
+        (x) => x.status === 'delivered',
+        'the delivery recorded as delivered',
+      );
       assert.equal(d.attempts, 1, JSON.stringify(d));
       assert.ok(recordsStatus(d, 200), `the last HTTP status (200) is in the log: ${JSON.stringify(d)}`);
       const sent = sentBody(d);
@@ -660,13 +810,28 @@ for (const store of STORES) {
       assert.equal(res.status, 200, res.text);
       assert.ok('next_cursor' in res.body, `{data, next_cursor}: ${res.text}`);
       assert.equal(res.body.next_cursor, null);
-      assert.deepEqual(res.body.data.map((x: any) => x.id), [did2, did], 'newest first');
+      assert.deepEqual(
+        res.body.data.map((x: any) => x.id),
+        [did2, did],
+        'newest first',
+      );
       const p1 = await call(t.app, 'GET', `/api/v1/webhooks/${wh.id}/deliveries?limit=1`, { token: h.token });
       assert.equal(p1.status, 200, p1.text);
-      assert.deepEqual(p1.body.data.map((x: any) => x.id), [did2]);
+      assert.deepEqual(
+        p1.body.data.map((x: any) => x.id),
+        [did2],
+      );
       assert.equal(typeof p1.body.next_cursor, 'string');
-      const p2 = await call(t.app, 'GET', `/api/v1/webhooks/${wh.id}/deliveries?limit=1&cursor=${encodeURIComponent(p1.body.next_cursor)}`, { token: h.token });
-      assert.deepEqual(p2.body.data.map((x: any) => x.id), [did]);
+      const p2 = await call(
+        t.app,
+        'GET',
+        `/api/v1/webhooks/${wh.id}/deliveries?limit=1&cursor=${encodeURIComponent(p1.body.next_cursor)}`,
+        { token: h.token },
+      );
+      assert.deepEqual(
+        p2.body.data.map((x: any) => x.id),
+        [did],
+      );
       assert.equal(p2.body.next_cursor, null);
     });
 
@@ -686,7 +851,11 @@ for (const store of STORES) {
       assert.equal(d1.status, 'pending', JSON.stringify(d1));
       assert.ok(recordsStatus(d1, 500), `the last HTTP status (500) is in the log: ${JSON.stringify(d1)}`);
       assert.match(d1.next_attempt_at, RFC3339);
-      assert.equal(ms(d1.next_attempt_at) - ms(NOW), RETRY_SECONDS * 1000, `first retry after 30 s: ${d1.next_attempt_at}`);
+      assert.equal(
+        ms(d1.next_attempt_at) - ms(NOW),
+        RETRY_SECONDS * 1000,
+        `first retry after 30 s: ${d1.next_attempt_at}`,
+      );
 
       // Not due yet: nothing more is sent until the clock reaches next_attempt_at.
       t.clock.set(ms(d1.next_attempt_at) - 1000);
@@ -698,11 +867,18 @@ for (const store of STORES) {
       assert.equal(second.headers['x-slotwise-delivery'], did, 'every attempt of one delivery has the same id');
       assert.equal(second.body.id, first.body.id, 'the same event');
       assertSigned(second, wh.secret, 'attempt 2');
-      assert.ok(Number(second.headers['x-slotwise-timestamp']) >= Number(first.headers['x-slotwise-timestamp']), 'each attempt is stamped with its own time');
+      assert.ok(
+        Number(second.headers['x-slotwise-timestamp']) >= Number(first.headers['x-slotwise-timestamp']),
+        'each attempt is stamped with its own time',
+      );
       const d2 = await logUntil(h.token, wh.id, did, (x) => settled(x, 2), 'the outcome of attempt 2');
       assert.equal(d2.status, 'pending', JSON.stringify(d2));
       assert.ok(recordsStatus(d2, 500), `the last HTTP status (500) is in the log: ${JSON.stringify(d2)}`);
-      assert.equal(ms(d2.next_attempt_at) - ms(d1.next_attempt_at), 3 * RETRY_SECONDS * 1000, `then 3× longer: ${d2.next_attempt_at}`);
+      assert.equal(
+        ms(d2.next_attempt_at) - ms(d1.next_attempt_at),
+        3 * RETRY_SECONDS * 1000,
+        `then 3× longer: ${d2.next_attempt_at}`,
+      );
 
       answer = 200;
       t.clock.set(d2.next_attempt_at);
@@ -729,13 +905,22 @@ for (const store of STORES) {
       await book(h.base, `${MONDAY}T11:30:00Z`);
 
       const [r1] = await rx.waitFor(redirecting, 1, 'the redirected attempt');
-      const rd = await logUntil(h.token, wr.id, String(r1.headers['x-slotwise-delivery']), (x) => settled(x, 1), 'the outcome of the redirected attempt');
+      const rd = await logUntil(
+        h.token,
+        wr.id,
+        String(r1.headers['x-slotwise-delivery']),
+        (x) => settled(x, 1),
+        'the outcome of the redirected attempt',
+      );
       assert.equal(rd.status, 'pending', `a 302 is not a success: ${JSON.stringify(rd)}`);
       assert.ok(recordsStatus(rd, 302), `the last HTTP status (302) is in the log: ${JSON.stringify(rd)}`);
       assert.equal(ms(rd.next_attempt_at) - ms(NOW), RETRY_SECONDS * 1000, 'retried after 30 s like any failure');
       assert.equal(rx.on(target).length, 0, 'the redirect was followed');
       // Silence the redirecting webhook from here on.
-      assert.equal((await call(t.app, 'PATCH', `/api/v1/webhooks/${wr.id}`, { token: h.token, body: { active: false } })).status, 200);
+      assert.equal(
+        (await call(t.app, 'PATCH', `/api/v1/webhooks/${wr.id}`, { token: h.token, body: { active: false } })).status,
+        200,
+      );
 
       const [first] = await rx.waitFor(path, 1);
       const did = String(first.headers['x-slotwise-delivery']);
@@ -746,7 +931,11 @@ for (const store of STORES) {
         d = await logUntil(h.token, wh.id, did, (x) => settled(x, attempt), `the outcome of attempt ${attempt}`);
         if (attempt < 8) {
           assert.equal(d.status, 'pending', `after attempt ${attempt}: ${JSON.stringify(d)}`);
-          assert.equal(ms(d.next_attempt_at) - t.clock.now(), expectedDelay, `delay after attempt ${attempt}: ${d.next_attempt_at}`);
+          assert.equal(
+            ms(d.next_attempt_at) - t.clock.now(),
+            expectedDelay,
+            `delay after attempt ${attempt}: ${d.next_attempt_at}`,
+          );
           expectedDelay *= 3;
           t.clock.set(d.next_attempt_at);
         }
@@ -767,13 +956,22 @@ for (const store of STORES) {
       await logUntil(h.token, wh.id, did, (x) => x.status === 'delivered', 'delivered');
 
       const other = await signUp(t.app);
-      const stolen = await call(t.app, 'POST', `/api/v1/webhooks/${wh.id}/deliveries/${did}/redeliver`, { token: other.token, body: {} });
+      const stolen = await call(t.app, 'POST', `/api/v1/webhooks/${wh.id}/deliveries/${did}/redeliver`, {
+        token: other.token,
+        body: {},
+      });
       assert.equal(stolen.status, 404, stolen.text);
       assertProblem(stolen, 404);
-      assertProblem(await call(t.app, 'POST', `/api/v1/webhooks/${wh.id}/deliveries/${did}/redeliver`, { body: {} }), 401);
+      assertProblem(
+        await call(t.app, 'POST', `/api/v1/webhooks/${wh.id}/deliveries/${did}/redeliver`, { body: {} }),
+        401,
+      );
       assert.equal(rx.on(wh.path).length, 1);
 
-      const again = await call(t.app, 'POST', `/api/v1/webhooks/${wh.id}/deliveries/${did}/redeliver`, { token: h.token, body: {} });
+      const again = await call(t.app, 'POST', `/api/v1/webhooks/${wh.id}/deliveries/${did}/redeliver`, {
+        token: h.token,
+        body: {},
+      });
       assert.ok(again.status >= 200 && again.status < 300, `${again.status} ${again.text}`);
       const [, second] = await rx.waitFor(wh.path, 2, 'the redelivery');
       assertEnvelope(second, 'booking.created', ms(NOW), 'redelivery');

@@ -40,7 +40,8 @@ describe('read caches across processes on PostgreSQL', { skip: !STORES.includes(
     const [a, b] = apps;
     const { token } = await signUp(a);
     const pat = await call(a, 'POST', '/api/v1/me/tokens', { token, body: { name: 'shared' } });
-    for (let i = 0; i < 3; i++) assert.equal((await call(b, 'GET', '/api/v1/me', { token: pat.body.token })).status, 200);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await call(b, 'GET', '/api/v1/me', { token: pat.body.token })).status, 200);
     assert.equal((await call(a, 'DELETE', `/api/v1/me/tokens/${pat.body.id}`, { token })).status, 204);
     await eventually(async () => (await call(b, 'GET', '/api/v1/me', { token: pat.body.token })).status, 401);
   });
@@ -51,7 +52,10 @@ describe('read caches across processes on PostgreSQL', { skip: !STORES.includes(
     const url = `/api/v1/users/${username}/availability?from=2031-03-03&to=2031-03-03&timezone=UTC`;
     const before = await call(b, 'GET', url, { token });
     assert.equal(before.body.days[0].intervals.length, 1);
-    const edit = await call(a, 'PUT', '/api/v1/me/availability/dates', { token, body: { dates: [{ date: '2031-03-03', intervals: [] }] } });
+    const edit = await call(a, 'PUT', '/api/v1/me/availability/dates', {
+      token,
+      body: { dates: [{ date: '2031-03-03', intervals: [] }] },
+    });
     assert.equal(edit.status, 200);
     const ask = async () => ((await call(b, 'GET', url, { token })).body.days[0].intervals.length === 0 ? 200 : 409);
     await eventually(ask, 200);

@@ -35,7 +35,10 @@ function contender(dir: string, holdMs: number): Promise<string> {
     } catch (error) {
       console.log(error.constructor.name === 'DataDirLockedError' ? 'refused' : 'error: ' + error.message);
     }`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   return new Promise((resolve) => child.on('exit', () => resolve(out.trim())));
@@ -46,7 +49,10 @@ describe('data-directory lock', () => {
     const dir = tmpDir();
     const release = await lockDataDir(dir);
     assert.equal(fs.readFileSync(path.join(dir, 'LOCK'), 'utf8'), String(process.pid));
-    await assert.rejects(lockDataDir(dir), (error: unknown) => error instanceof DataDirLockedError && error.pid === process.pid);
+    await assert.rejects(
+      lockDataDir(dir),
+      (error: unknown) => error instanceof DataDirLockedError && error.pid === process.pid,
+    );
     release();
     assert.equal(fs.existsSync(path.join(dir, 'LOCK')), false);
     const again = await lockDataDir(dir);
@@ -77,7 +83,11 @@ describe('data-directory lock', () => {
   it('a LOCK file naming a live process refuses, naming that pid', async () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'LOCK'), String(process.ppid));
-    await assert.rejects(lockDataDir(dir), (error: unknown) => error instanceof DataDirLockedError && error.pid === process.ppid && error.message.includes(dir));
+    await assert.rejects(
+      lockDataDir(dir),
+      (error: unknown) =>
+        error instanceof DataDirLockedError && error.pid === process.ppid && error.message.includes(dir),
+    );
     assert.equal(fs.readFileSync(path.join(dir, 'LOCK'), 'utf8'), String(process.ppid), 'left alone');
   });
 });

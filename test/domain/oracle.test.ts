@@ -68,15 +68,30 @@ test('oracle: local day lengths around DST', () => {
   assert.equal(hours(oDayInterval('2026-09-06', 'America/Santiago')), 23);
 
   // Berlin, 2-day window.
-  assert.deepEqual(oDayWindow('2026-03-28', '2026-03-29', 'Europe/Berlin'), iv('2026-03-27T23:00:00Z', '2026-03-29T22:00:00Z'));
+  assert.deepEqual(
+    oDayWindow('2026-03-28', '2026-03-29', 'Europe/Berlin'),
+    iv('2026-03-27T23:00:00Z', '2026-03-29T22:00:00Z'),
+  );
 });
 
 test('oracle: Intl wall clock', () => {
-  assert.deepEqual(wallClock(Z('2026-03-08T07:00:00Z'), 'America/New_York'), { date: '2026-03-08', minutes: 180, seconds: 0 });
-  assert.deepEqual(wallClock(Z('2026-03-08T06:59:59Z'), 'America/New_York'), { date: '2026-03-08', minutes: 119, seconds: 59 });
+  assert.deepEqual(wallClock(Z('2026-03-08T07:00:00Z'), 'America/New_York'), {
+    date: '2026-03-08',
+    minutes: 180,
+    seconds: 0,
+  });
+  assert.deepEqual(wallClock(Z('2026-03-08T06:59:59Z'), 'America/New_York'), {
+    date: '2026-03-08',
+    minutes: 119,
+    seconds: 59,
+  });
   // midnight is hour 0, not 24
   assert.deepEqual(wallClock(Z('2026-01-01T00:00:00Z'), 'UTC'), { date: '2026-01-01', minutes: 0, seconds: 0 });
-  assert.deepEqual(wallClock(Z('2026-01-01T00:00:00Z'), 'Asia/Tehran'), { date: '2026-01-01', minutes: 210, seconds: 0 });
+  assert.deepEqual(wallClock(Z('2026-01-01T00:00:00Z'), 'Asia/Tehran'), {
+    date: '2026-01-01',
+    minutes: 210,
+    seconds: 0,
+  });
   assert.equal(oWeekdayOf('2026-03-08'), 'sunday');
   assert.equal(oWeekdayOf('2028-02-29'), 'tuesday');
 });
@@ -84,8 +99,18 @@ test('oracle: Intl wall clock', () => {
 test('oracle: transitions found by scanning', () => {
   const ny = findTransitions('America/New_York', Z('2026-01-01T00:00:00Z'), Z('2031-01-01T00:00:00Z'));
   assert.equal(ny.length, 10);
-  assert.deepEqual(ny[0], { at: Z('2026-03-08T07:00:00Z'), offsetBefore: -300, offsetAfter: -240, localDate: '2026-03-08' });
-  assert.deepEqual(ny[1], { at: Z('2026-11-01T06:00:00Z'), offsetBefore: -240, offsetAfter: -300, localDate: '2026-11-01' });
+  assert.deepEqual(ny[0], {
+    at: Z('2026-03-08T07:00:00Z'),
+    offsetBefore: -300,
+    offsetAfter: -240,
+    localDate: '2026-03-08',
+  });
+  assert.deepEqual(ny[1], {
+    at: Z('2026-11-01T06:00:00Z'),
+    offsetBefore: -240,
+    offsetAfter: -300,
+    localDate: '2026-11-01',
+  });
   const lh = findTransitions('Australia/Lord_Howe', Z('2026-01-01T00:00:00Z'), Z('2027-01-01T00:00:00Z'));
   assert.deepEqual(
     lh.map((t) => [t.localDate, t.offsetBefore, t.offsetAfter]),
@@ -112,9 +137,13 @@ test('oracle: wall intervals across DST gap and overlap', () => {
   // 01:00-02:00 on fall-back day: two hours (EDT then EST), contiguous
   assert.deepEqual(oWallToInstants('2026-11-01', 60, 120, NY), [iv('2026-11-01T05:00:00Z', '2026-11-01T07:00:00Z')]);
   // Lord Howe spring: 02:00-02:30 missing, 02:00-03:00 is 30 minutes
-  assert.deepEqual(oWallToInstants('2026-10-04', 120, 180, 'Australia/Lord_Howe'), [iv('2026-10-03T15:30:00Z', '2026-10-03T16:00:00Z')]);
+  assert.deepEqual(oWallToInstants('2026-10-04', 120, 180, 'Australia/Lord_Howe'), [
+    iv('2026-10-03T15:30:00Z', '2026-10-03T16:00:00Z'),
+  ]);
   // Lord Howe fall: 01:30-02:00 happens twice (+11 then +10:30)
-  assert.deepEqual(oWallToInstants('2026-04-05', 90, 120, 'Australia/Lord_Howe'), [iv('2026-04-04T14:30:00Z', '2026-04-04T15:30:00Z')]);
+  assert.deepEqual(oWallToInstants('2026-04-05', 90, 120, 'Australia/Lord_Howe'), [
+    iv('2026-04-04T14:30:00Z', '2026-04-04T15:30:00Z'),
+  ]);
 });
 
 test('oracle: availableIntervals', () => {
@@ -140,12 +169,23 @@ test('oracle: availableIntervals', () => {
     // Mon 2026-03-16: override [] -> nothing
   ]);
   // clipped window
-  assert.deepEqual(oAvailableIntervals(rules, iv('2026-03-09T15:00:00Z', '2026-03-09T16:00:00Z')), [iv('2026-03-09T15:00:00Z', '2026-03-09T16:00:00Z')]);
+  assert.deepEqual(oAvailableIntervals(rules, iv('2026-03-09T15:00:00Z', '2026-03-09T16:00:00Z')), [
+    iv('2026-03-09T15:00:00Z', '2026-03-09T16:00:00Z'),
+  ]);
   // override replaces weekday hours
-  const r2: ScheduleRules = { ...rules, overrides: [{ date: '2026-03-09', intervals: [{ start: '23:00', end: '24:00' }] }] };
-  assert.deepEqual(oAvailableIntervals(r2, iv('2026-03-09T00:00:00Z', '2026-03-11T00:00:00Z')), [iv('2026-03-10T03:00:00Z', '2026-03-10T04:00:00Z')]);
+  const r2: ScheduleRules = {
+    ...rules,
+    overrides: [{ date: '2026-03-09', intervals: [{ start: '23:00', end: '24:00' }] }],
+  };
+  assert.deepEqual(oAvailableIntervals(r2, iv('2026-03-09T00:00:00Z', '2026-03-11T00:00:00Z')), [
+    iv('2026-03-10T03:00:00Z', '2026-03-10T04:00:00Z'),
+  ]);
   // 00:00-24:00 on a 25h day
-  const all: ScheduleRules = { timeZone: 'America/New_York', weekly: { sunday: [{ start: '00:00', end: '24:00' }] }, overrides: [] };
+  const all: ScheduleRules = {
+    timeZone: 'America/New_York',
+    weekly: { sunday: [{ start: '00:00', end: '24:00' }] },
+    overrides: [],
+  };
   const got = oAvailableIntervals(all, iv('2026-10-31T00:00:00Z', '2026-11-03T00:00:00Z'));
   assert.deepEqual(got, [iv('2026-11-01T04:00:00Z', '2026-11-02T05:00:00Z')]);
 });
@@ -163,7 +203,10 @@ test('oracle: interval algebra', () => {
   assert.equal(oOverlaps([m(0, 5)], m(4, 8)), true);
   assert.deepEqual(oDropShorterThan([m(0, 5), m(10, 12), m(12, 13)], 3 * MINUTE), [m(0, 5), m(10, 13)]);
   assert.deepEqual(oCommonFreeTime([[m(0, 60)], [m(30, 90)], [m(0, 35), m(40, 100)]], 10 * MINUTE), [m(40, 60)]);
-  assert.deepEqual(oFreeIntervals({ available: [m(0, 60)], busy: [m(10, 20)], notBefore: 5 * MINUTE }), [m(5, 10), m(20, 60)]);
+  assert.deepEqual(oFreeIntervals({ available: [m(0, 60)], busy: [m(10, 20)], notBefore: 5 * MINUTE }), [
+    m(5, 10),
+    m(20, 60),
+  ]);
   assert.deepEqual(oFreeIntervals({ available: [m(0, 60)], busy: [], notBefore: 100 * MINUTE }), []);
 });
 
@@ -177,7 +220,12 @@ test('oracle: splitByDays', () => {
     { date: '2026-03-10', intervals: [] },
   ]);
   // from New York on spring-forward day: the local day is 23h
-  const ny = oSplitByDays([iv('2026-03-08T00:00:00Z', '2026-03-10T00:00:00Z')], '2026-03-08', '2026-03-08', 'America/New_York');
+  const ny = oSplitByDays(
+    [iv('2026-03-08T00:00:00Z', '2026-03-10T00:00:00Z')],
+    '2026-03-08',
+    '2026-03-08',
+    'America/New_York',
+  );
   assert.deepEqual(ny, [{ date: '2026-03-08', intervals: [iv('2026-03-08T05:00:00Z', '2026-03-09T04:00:00Z')] }]);
 });
 
@@ -200,9 +248,15 @@ test('oracle: bookableSlots', () => {
   // [200,260): 200,220 (220+30=250<=260), 240+30>260.
   assert.deepEqual(oBookableSlots(q), [m(0, 30), m(20, 50), m(40, 70), m(200, 230), m(220, 250)]);
   // busy [45,46) kills 20 ([20,60) with bufferAfter) and 40
-  assert.deepEqual(oBookableSlots({ ...q, busy: [m(45, 46)] }).map((s) => (s.start - base) / MINUTE), [0, 60, 80, 200, 220]);
+  assert.deepEqual(
+    oBookableSlots({ ...q, busy: [m(45, 46)] }).map((s) => (s.start - base) / MINUTE),
+    [0, 60, 80, 200, 220],
+  );
   // buffer touching busy is fine (half-open)
-  assert.deepEqual(oBookableSlots({ ...q, busy: [m(30, 40)], bufferAfter: 0 }).map((s) => (s.start - base) / MINUTE), [0, 40, 60, 80, 200, 220]);
+  assert.deepEqual(
+    oBookableSlots({ ...q, busy: [m(30, 40)], bufferAfter: 0 }).map((s) => (s.start - base) / MINUTE),
+    [0, 40, 60, 80, 200, 220],
+  );
   // notBefore and window
   assert.deepEqual(
     oBookableSlots({ ...q, busy: [], notBefore: at(21), window: m(0, 220) }).map((s) => (s.start - base) / MINUTE),
@@ -212,12 +266,28 @@ test('oracle: bookableSlots', () => {
 });
 
 test('oracle: fast wall conversion == one Intl call per minute', () => {
-  const zones = ['Asia/Kathmandu', 'Australia/Lord_Howe', 'America/New_York', 'Europe/Berlin', 'Pacific/Apia', 'UTC', 'America/Sao_Paulo', 'Asia/Tehran', 'America/Santiago', 'America/Havana', 'Africa/Cairo', 'Asia/Beirut', 'Pacific/Chatham', 'Asia/Tokyo'];
+  const zones = [
+    'Asia/Kathmandu',
+    'Australia/Lord_Howe',
+    'America/New_York',
+    'Europe/Berlin',
+    'Pacific/Apia',
+    'UTC',
+    'America/Sao_Paulo',
+    'Asia/Tehran',
+    'America/Santiago',
+    'America/Havana',
+    'Africa/Cairo',
+    'Asia/Beirut',
+    'Pacific/Chatham',
+    'Asia/Tokyo',
+  ];
   let n = 0;
   for (const tz of zones) {
     // ±3 hours around every transition, every minute
     for (const t of findTransitions(tz, Z('2026-01-01T00:00:00Z'), Z('2031-01-01T00:00:00Z'))) {
-      for (let m = t.at / MINUTE - 180; m < t.at / MINUTE + 180; m++, n++) assert.equal(wallOfMinute(m, tz), exactWallOfMinute(m, tz), `${tz} ${m}`);
+      for (let m = t.at / MINUTE - 180; m < t.at / MINUTE + 180; m++, n++)
+        assert.equal(wallOfMinute(m, tz), exactWallOfMinute(m, tz), `${tz} ${m}`);
     }
     // and a deterministic spread of minutes 2026..2030
     for (let i = 0; i < 500; i++, n++) {

@@ -18,14 +18,7 @@ export interface Interval {
   end: number;
 }
 
-export type Weekday =
-  | 'monday'
-  | 'tuesday'
-  | 'wednesday'
-  | 'thursday'
-  | 'friday'
-  | 'saturday'
-  | 'sunday';
+export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
 
 export interface WallInterval {
   start: string;
@@ -195,7 +188,10 @@ export function setOracleMode(m: OracleMode): void {
 export function wallOfMinute(m: number, tz: string): number {
   if (mode === 'exact') return exactWallOfMinute(m, tz);
   let zm = hourOffsets.get(tz);
-  if (!zm) hourOffsets.set(tz, (zm = new Map()));
+  if (!zm) {
+    zm = new Map();
+    hourOffsets.set(tz, zm);
+  }
   const h = Math.floor(m / 60);
   let off = zm.get(h);
   if (off === undefined) {
@@ -215,7 +211,7 @@ export function oLocalDateOf(ms: number, tz: string): string {
 export function oOffsetMinutes(ms: number, tz: string): number {
   const w = wallClock(ms, tz);
   const wallAsUtc = dateToDayNumber(w.date) * DAY + w.minutes * MINUTE + w.seconds * 1000;
-  return Math.round((wallAsUtc - (ms - (ms % 1000 + 1000) % 1000)) / MINUTE);
+  return Math.round((wallAsUtc - (ms - (((ms % 1000) + 1000) % 1000))) / MINUTE);
 }
 
 // ---------------------------------------------------------------------------
@@ -405,7 +401,10 @@ export function oAvailableIntervals(rules: ScheduleRules, window: Interval): Int
     const dn = Math.floor(w / 1440);
     const t = w - dn * 1440;
     let ivs = perDay.get(dn);
-    if (!ivs) perDay.set(dn, (ivs = rulesForDate(rules, dayNumberToDate(dn))));
+    if (!ivs) {
+      ivs = rulesForDate(rules, dayNumberToDate(dn));
+      perDay.set(dn, ivs);
+    }
     if (ivs.some(([s, e]) => s <= t && t < e)) set.bits[m - lo] = 1;
   }
   return fromSet(set);

@@ -14,7 +14,9 @@ import fc from 'fast-check';
 
 type Engine = typeof import('../../src/domain/index');
 /** DOMAIN_IMPL=<path>: run the same properties against another implementation (used to mutation-test this suite). */
-const E: Engine = process.env.DOMAIN_IMPL ? await import(process.env.DOMAIN_IMPL) : await import('../../src/domain/index');
+const E: Engine = process.env.DOMAIN_IMPL
+  ? await import(process.env.DOMAIN_IMPL)
+  : await import('../../src/domain/index');
 import * as O from './oracle';
 import { MINUTE, type Interval, type ScheduleRules, type WallInterval, type Weekday } from './oracle';
 
@@ -52,7 +54,9 @@ const SCAN_FROM = Date.UTC(2026, 0, 1);
 const SCAN_TO = Date.UTC(2031, 0, 1);
 
 /** Every offset change of every zone, 2026..2030, found by the oracle. */
-const TRANSITIONS = new Map<string, O.Transition[]>(ALL_ZONES.map((z) => [z, O.findTransitions(z, SCAN_FROM, SCAN_TO)]));
+const TRANSITIONS = new Map<string, O.Transition[]>(
+  ALL_ZONES.map((z) => [z, O.findTransitions(z, SCAN_FROM, SCAN_TO)]),
+);
 const ALL_TRANSITIONS = [...TRANSITIONS.entries()].flatMap(([zone, ts]) => ts.map((t) => ({ zone, ...t })));
 
 const FIRST_DAY = O.dateToDayNumber('2026-01-03');
@@ -63,7 +67,8 @@ const LAST_DAY = O.dateToDayNumber('2030-12-28');
 // ---------------------------------------------------------------------------
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(':00.000Z', 'Z');
-const show = (xs: readonly Interval[]): string => (xs.length === 0 ? '[]' : xs.map((x) => `[${iso(x.start)}, ${iso(x.end)})`).join(' '));
+const show = (xs: readonly Interval[]): string =>
+  xs.length === 0 ? '[]' : xs.map((x) => `[${iso(x.start)}, ${iso(x.end)})`).join(' ');
 const plain = (xs: readonly Interval[]): Interval[] => xs.map((x) => ({ start: x.start, end: x.end }));
 
 function sameIntervals(actual: readonly Interval[], expected: readonly Interval[], what: string): void {
@@ -106,7 +111,10 @@ function dateNearArb(zones: string[], weights: number[] = zones.map(() => 1)): f
     options.push({
       weight: 5 * weights[i]!,
       arbitrary: fc
-        .tuple(fc.constantFrom(...ts), fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 2 }) }))
+        .tuple(
+          fc.constantFrom(...ts),
+          fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 2 }) }),
+        )
         .map(([t, k]) => O.oAddDays(t.localDate, k)),
     });
   });
@@ -137,13 +145,21 @@ const wallIvArb: fc.Arbitrary<WallInterval> = fc.oneof(
     weight: 2,
     arbitrary: fc
       .integer({ min: 0, max: 95 })
-      .chain((s) => fc.integer({ min: s + 1, max: 96 }).map((e) => ({ start: O.minutesToWallTime(s * 15), end: O.minutesToWallTime(e * 15) }))),
+      .chain((s) =>
+        fc
+          .integer({ min: s + 1, max: 96 })
+          .map((e) => ({ start: O.minutesToWallTime(s * 15), end: O.minutesToWallTime(e * 15) })),
+      ),
   },
   {
     weight: 1,
     arbitrary: fc
       .integer({ min: 0, max: 1439 })
-      .chain((s) => fc.integer({ min: s + 1, max: 1440 }).map((e) => ({ start: O.minutesToWallTime(s), end: O.minutesToWallTime(e) }))),
+      .chain((s) =>
+        fc
+          .integer({ min: s + 1, max: 1440 })
+          .map((e) => ({ start: O.minutesToWallTime(s), end: O.minutesToWallTime(e) })),
+      ),
   },
 );
 
@@ -201,34 +217,34 @@ interface Scenario {
   rules: ScheduleRules;
 }
 
-const scenarioArb: fc.Arbitrary<Scenario> = fc
-  .record({ host: zoneArb, viewer: zoneArb })
-  .chain(({ host, viewer }) =>
-    fc
-      .record({
-        anchor: dateNearArb([host, viewer], [2, 1]),
-        days: fc.integer({ min: 1, max: 3 }),
-        // how many days of the range precede the anchor (0..days-1 keeps the anchor inside)
-        before: fc.oneof(
-          { weight: 4, arbitrary: fc.integer({ min: 0, max: 2 }).map((b) => ({ b, clamp: true })) },
-          { weight: 1, arbitrary: fc.integer({ min: -1, max: 3 }).map((b) => ({ b, clamp: false })) },
-        ),
-        // null: the window is exactly the viewer's days; else shift its ends by whole minutes
-        jitter: fc.option(fc.tuple(fc.integer({ min: -600, max: 600 }), fc.integer({ min: -600, max: 600 })), { freq: 3 }),
-      })
-      .chain(({ anchor, days, before, jitter }) => {
-        const from = O.oAddDays(anchor, -(before.clamp ? Math.min(before.b, days - 1) : before.b));
-        const to = O.oAddDays(from, days - 1);
-        const dw = O.oDayWindow(from, to, viewer);
-        let window = dw;
-        if (jitter) {
-          const start = dw.start + minutes(jitter[0]);
-          const end = Math.max(start + MINUTE, dw.end + minutes(jitter[1]));
-          window = { start, end };
-        }
-        return rulesArb(host, anchor).map((rules) => ({ host, viewer, from, to, window, rules }));
+const scenarioArb: fc.Arbitrary<Scenario> = fc.record({ host: zoneArb, viewer: zoneArb }).chain(({ host, viewer }) =>
+  fc
+    .record({
+      anchor: dateNearArb([host, viewer], [2, 1]),
+      days: fc.integer({ min: 1, max: 3 }),
+      // how many days of the range precede the anchor (0..days-1 keeps the anchor inside)
+      before: fc.oneof(
+        { weight: 4, arbitrary: fc.integer({ min: 0, max: 2 }).map((b) => ({ b, clamp: true })) },
+        { weight: 1, arbitrary: fc.integer({ min: -1, max: 3 }).map((b) => ({ b, clamp: false })) },
+      ),
+      // null: the window is exactly the viewer's days; else shift its ends by whole minutes
+      jitter: fc.option(fc.tuple(fc.integer({ min: -600, max: 600 }), fc.integer({ min: -600, max: 600 })), {
+        freq: 3,
       }),
-  );
+    })
+    .chain(({ anchor, days, before, jitter }) => {
+      const from = O.oAddDays(anchor, -(before.clamp ? Math.min(before.b, days - 1) : before.b));
+      const to = O.oAddDays(from, days - 1);
+      const dw = O.oDayWindow(from, to, viewer);
+      let window = dw;
+      if (jitter) {
+        const start = dw.start + minutes(jitter[0]);
+        const end = Math.max(start + MINUTE, dw.end + minutes(jitter[1]));
+        window = { start, end };
+      }
+      return rulesArb(host, anchor).map((rules) => ({ host, viewer, from, to, window, rules }));
+    }),
+);
 
 // ---------------------------------------------------------------------------
 // Sanity of the setup
@@ -262,7 +278,10 @@ const ALG_BASE = Date.UTC(2027, 5, 1, 8, 0);
 /** Random intervals in minutes 0..600 from ALG_BASE, unsorted, may overlap/touch, may be empty (start == end). */
 const algListArb = fc.array(
   fc
-    .tuple(fc.integer({ min: 0, max: 600 }), fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 120 }) }, { weight: 1, arbitrary: fc.constant(0) }))
+    .tuple(
+      fc.integer({ min: 0, max: 600 }),
+      fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 120 }) }, { weight: 1, arbitrary: fc.constant(0) }),
+    )
     .map(([s, l]) => ({ start: ALG_BASE + minutes(s), end: ALG_BASE + minutes(s + l) })),
   { maxLength: 8 },
 );
@@ -347,7 +366,8 @@ test('calendar: formatInstant shows Intl wall time + correct offset; parseInstan
         w,
         `formatInstant(${iso(ms)}, ${tz}) = ${s}, Intl wall ${JSON.stringify(w)}`,
       );
-      const offMin = off === 'Z' ? 0 : (off![0] === '-' ? -1 : 1) * (Number(off!.slice(1, 3)) * 60 + Number(off!.slice(4, 6)));
+      const offMin =
+        off === 'Z' ? 0 : (off![0] === '-' ? -1 : 1) * (Number(off!.slice(1, 3)) * 60 + Number(off!.slice(4, 6)));
       assert.equal(offMin, O.oOffsetMinutes(ms, tz), `offset in ${s} for ${iso(ms)} ${tz}`);
       assert.equal(E.parseInstant(s), ms, `parseInstant(${s})`);
     }),
@@ -358,13 +378,22 @@ test('calendar: formatInstant shows Intl wall time + correct offset; parseInstan
 test('calendar: localDateOf / instantToWall agree with Intl', () => {
   fc.assert(
     // sub-minute and sub-second instants too
-    fc.property(instantArb, fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 59_999 })), fc.constantFrom(...ALL_ZONES, 'Asia/Tokyo'), (ms0, extra, tz) => {
-      const ms = ms0 + extra;
-      const w = O.wallClock(ms, tz);
-      assert.equal(E.localDateOf(ms, tz), w.date, `localDateOf(${iso(ms)}, ${tz})`);
-      const got = E.instantToWall(ms, tz);
-      assert.deepEqual({ date: got.date, minutes: got.minutes }, { date: w.date, minutes: w.minutes }, `instantToWall(${iso(ms)}, ${tz})`);
-    }),
+    fc.property(
+      instantArb,
+      fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 59_999 })),
+      fc.constantFrom(...ALL_ZONES, 'Asia/Tokyo'),
+      (ms0, extra, tz) => {
+        const ms = ms0 + extra;
+        const w = O.wallClock(ms, tz);
+        assert.equal(E.localDateOf(ms, tz), w.date, `localDateOf(${iso(ms)}, ${tz})`);
+        const got = E.instantToWall(ms, tz);
+        assert.deepEqual(
+          { date: got.date, minutes: got.minutes },
+          { date: w.date, minutes: w.minutes },
+          `instantToWall(${iso(ms)}, ${tz})`,
+        );
+      },
+    ),
     params(1000),
   );
 });
@@ -386,7 +415,11 @@ test('calendar: startOfDay / dayWindow / wallToInstants agree with the oracle', 
       assert.deepEqual(plain([dw]), [O.oDayWindow(date, to, tz)], `dayWindow(${date}, ${to}, ${tz})`);
       const s = O.wallTimeToMinutes(wall.start);
       const e = O.wallTimeToMinutes(wall.end);
-      sameIntervals(E.wallToInstants(date, s, e, tz), O.oWallToInstants(date, s, e, tz), `wallToInstants(${date}, ${wall.start}-${wall.end}, ${tz})`);
+      sameIntervals(
+        E.wallToInstants(date, s, e, tz),
+        O.oWallToInstants(date, s, e, tz),
+        `wallToInstants(${date}, ${wall.start}-${wall.end}, ${tz})`,
+      );
     }),
     params(800),
   );
@@ -396,7 +429,11 @@ test('calendar: addDays / datesInRange / weekdayOf / isDate / parseWallTime', ()
   fc.assert(
     fc.property(randomDateArb, fc.integer({ min: -400, max: 400 }), fc.integer({ min: 0, max: 40 }), (d, n, k) => {
       assert.equal(E.addDays(d, n), O.oAddDays(d, n), `addDays(${d}, ${n})`);
-      assert.deepEqual(E.datesInRange(d, O.oAddDays(d, k)), O.oDatesInRange(d, O.oAddDays(d, k)), `datesInRange(${d}, +${k})`);
+      assert.deepEqual(
+        E.datesInRange(d, O.oAddDays(d, k)),
+        O.oDatesInRange(d, O.oAddDays(d, k)),
+        `datesInRange(${d}, +${k})`,
+      );
       assert.equal(E.weekdayOf(d), O.oWeekdayOf(d), `weekdayOf(${d})`);
       assert.equal(E.isDate(d), true, `isDate(${d})`);
     }),
@@ -411,7 +448,11 @@ test('calendar: addDays / datesInRange / weekdayOf / isDate / parseWallTime', ()
       const s = `${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}`;
       const want = h < 24 ? h * 60 + mi : null;
       assert.equal(E.parseWallTime(s, { allow24: false }), want, `parseWallTime(${s})`);
-      assert.equal(E.parseWallTime(s, { allow24: true }), h === 24 && mi === 0 ? 1440 : want, `parseWallTime(${s}, allow24)`);
+      assert.equal(
+        E.parseWallTime(s, { allow24: true }),
+        h === 24 && mi === 0 ? 1440 : want,
+        `parseWallTime(${s}, allow24)`,
+      );
     }
   }
   for (const bad of ['25:00', '12:60', 'ab:cd', '24:01', '']) {
@@ -454,7 +495,11 @@ test('every transition 2026-2030: local days and special wall intervals', () => 
       for (const [s, e] of SPECIAL_WALL) {
         const a = O.wallTimeToMinutes(s);
         const b = O.wallTimeToMinutes(e);
-        sameIntervals(E.wallToInstants(d, a, b, tz), O.oWallToInstants(d, a, b, tz), `wallToInstants(${d}, ${s}-${e}, ${tz})`);
+        sameIntervals(
+          E.wallToInstants(d, a, b, tz),
+          O.oWallToInstants(d, a, b, tz),
+          `wallToInstants(${d}, ${s}-${e}, ${tz})`,
+        );
       }
       checked++;
     }
@@ -463,9 +508,16 @@ test('every transition 2026-2030: local days and special wall intervals', () => 
     const r = rules(tz);
     // override the transition day itself with each special interval in turn
     for (const special of [null, ...SPECIAL_WALL]) {
-      const rr: ScheduleRules = special === null ? r : { ...r, overrides: [{ date: t.localDate, intervals: [{ start: special[0], end: special[1] }] }] };
+      const rr: ScheduleRules =
+        special === null
+          ? r
+          : { ...r, overrides: [{ date: t.localDate, intervals: [{ start: special[0], end: special[1] }] }] };
       const label = special === null ? 'weekly rules only' : `override ${special[0]}-${special[1]}`;
-      sameIntervals(E.availableIntervals(rr, window), O.oAvailableIntervals(rr, window), `availableIntervals(${tz} around ${t.localDate}, ${label})`);
+      sameIntervals(
+        E.availableIntervals(rr, window),
+        O.oAvailableIntervals(rr, window),
+        `availableIntervals(${tz} around ${t.localDate}, ${label})`,
+      );
     }
   }
   assert.ok(checked > 0);
@@ -496,7 +548,11 @@ test('freeIntervals == oracle', () => {
         const busy = place(busyRel, sc.window);
         const q: { available: Interval[]; busy: Interval[]; notBefore?: number } = { available, busy };
         if (nb !== null) q.notBefore = minutes(into(nb, sc.window.start / MINUTE - 60, sc.window.end / MINUTE + 60));
-        sameIntervals(E.freeIntervals(q), O.oFreeIntervals(q), `freeIntervals(notBefore ${q.notBefore === undefined ? '-' : iso(q.notBefore)})`);
+        sameIntervals(
+          E.freeIntervals(q),
+          O.oFreeIntervals(q),
+          `freeIntervals(notBefore ${q.notBefore === undefined ? '-' : iso(q.notBefore)})`,
+        );
       },
     ),
     params(1000),
@@ -526,7 +582,13 @@ test('splitByDays == oracle', () => {
           want.map((e) => e.date),
           `splitByDays dates ${from}..${to} in ${sc.viewer}`,
         );
-        want.forEach((w, i) => sameIntervals(got[i]!.intervals, w.intervals, `splitByDays day ${w.date} in ${sc.viewer} (input ${show(xs)})`));
+        want.forEach((w, i) =>
+          sameIntervals(
+            got[i]!.intervals,
+            w.intervals,
+            `splitByDays day ${w.date} in ${sc.viewer} (input ${show(xs)})`,
+          ),
+        );
       },
     ),
     params(1000),
@@ -548,7 +610,10 @@ test('commonFreeTime == oracle (2..4 users)', () => {
       ),
       // undefined; a number of minutes; or "the exact length of one of the common intervals" (boundary)
       minSpec: fc.option(
-        fc.oneof(fc.integer({ min: 0, max: 180 }).map((v) => ({ v, pick: false })), fc.nat().map((v) => ({ v, pick: true }))),
+        fc.oneof(
+          fc.integer({ min: 0, max: 180 }).map((v) => ({ v, pick: false })),
+          fc.nat().map((v) => ({ v, pick: true })),
+        ),
         { freq: 3 },
       ),
     }),
@@ -565,12 +630,19 @@ test('commonFreeTime == oracle (2..4 users)', () => {
       );
       let minDuration: number | null = null;
       if (minSpec && !minSpec.pick) minDuration = minSpec.v;
-      if (minSpec && minSpec.pick) {
+      if (minSpec?.pick) {
         const common = O.oIntersectAll(perUser);
-        minDuration = common.length === 0 ? 30 : (common[minSpec.v % common.length]!.end - common[minSpec.v % common.length]!.start) / MINUTE;
+        minDuration =
+          common.length === 0
+            ? 30
+            : (common[minSpec.v % common.length]!.end - common[minSpec.v % common.length]!.start) / MINUTE;
       }
       const got = minDuration === null ? E.commonFreeTime(perUser) : E.commonFreeTime(perUser, minutes(minDuration));
-      sameIntervals(got, O.oCommonFreeTime(perUser, minDuration === null ? 0 : minutes(minDuration)), `commonFreeTime(min ${minDuration})`);
+      sameIntervals(
+        got,
+        O.oCommonFreeTime(perUser, minDuration === null ? 0 : minutes(minDuration)),
+        `commonFreeTime(min ${minDuration})`,
+      );
     }),
     params(800),
   );
@@ -586,10 +658,16 @@ test('bookableSlots / isBookable == oracle', () => {
       sc: fc.constant(sc),
       // null: available from the schedule; else raw intervals where consecutive ones often touch
       rawAvail: fc.option(
-        fc.array(fc.record({ gap: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 300 })), len: fc.integer({ min: 5, max: 300 }) }), {
-          minLength: 1,
-          maxLength: 6,
-        }),
+        fc.array(
+          fc.record({
+            gap: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 300 })),
+            len: fc.integer({ min: 5, max: 300 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 6,
+          },
+        ),
         { freq: 3 },
       ),
       shuffle: fc.boolean(),
@@ -657,29 +735,53 @@ test('splitByDays with raw (unsorted/overlapping) input: same instants per day',
       const xs = place(rel, sc.window, 24 * 60);
       const got = E.splitByDays(xs, sc.from, sc.to, sc.viewer);
       const want = O.oSplitByDays(xs, sc.from, sc.to, sc.viewer);
-      assert.deepEqual(got.map((e) => e.date), want.map((e) => e.date));
-      want.forEach((w, i) => sameIntervals(O.oNormalize(plain(got[i]!.intervals)), w.intervals, `splitByDays(raw) day ${w.date} in ${sc.viewer}`));
+      assert.deepEqual(
+        got.map((e) => e.date),
+        want.map((e) => e.date),
+      );
+      want.forEach((w, i) =>
+        sameIntervals(
+          O.oNormalize(plain(got[i]!.intervals)),
+          w.intervals,
+          `splitByDays(raw) day ${w.date} in ${sc.viewer}`,
+        ),
+      );
     }),
     params(500),
   );
 });
 
 test('long windows (10..40 viewer days) : availableIntervals, freeIntervals, splitByDays', () => {
-  const arb = scenarioArb.chain((sc) => fc.record({ sc: fc.constant(sc), extra: fc.integer({ min: 9, max: 39 }), busy: fc.array(fc.record({ off: fc.nat(), len: fc.integer({ min: 0, max: 600 }) }), { maxLength: 60 }) }));
+  const arb = scenarioArb.chain((sc) =>
+    fc.record({
+      sc: fc.constant(sc),
+      extra: fc.integer({ min: 9, max: 39 }),
+      busy: fc.array(fc.record({ off: fc.nat(), len: fc.integer({ min: 0, max: 600 }) }), { maxLength: 60 }),
+    }),
+  );
   fc.assert(
     fc.property(arb, ({ sc, extra, busy: rel }) => {
       const from = O.oAddDays(sc.from, -Math.floor(extra / 2));
       const to = O.oAddDays(from, extra);
       const window = O.oDayWindow(from, to, sc.viewer);
       const available = O.oAvailableIntervals(sc.rules, window);
-      sameIntervals(E.availableIntervals(sc.rules, window), available, `availableIntervals(${sc.host}, ${from}..${to} in ${sc.viewer})`);
+      sameIntervals(
+        E.availableIntervals(sc.rules, window),
+        available,
+        `availableIntervals(${sc.host}, ${from}..${to} in ${sc.viewer})`,
+      );
       const busy = place(rel, window);
       const free = O.oFreeIntervals({ available, busy });
       sameIntervals(E.freeIntervals({ available, busy }), free, 'freeIntervals');
       const got = E.splitByDays(free, from, to, sc.viewer);
       const want = O.oSplitByDays(free, from, to, sc.viewer);
-      assert.deepEqual(got.map((e) => e.date), want.map((e) => e.date));
-      want.forEach((w, i) => sameIntervals(got[i]!.intervals, w.intervals, `splitByDays day ${w.date} in ${sc.viewer}`));
+      assert.deepEqual(
+        got.map((e) => e.date),
+        want.map((e) => e.date),
+      );
+      want.forEach((w, i) =>
+        sameIntervals(got[i]!.intervals, w.intervals, `splitByDays day ${w.date} in ${sc.viewer}`),
+      );
     }),
     params(60),
   );
@@ -700,24 +802,59 @@ const clipMs = (xs: Interval[], w: Interval): Interval[] =>
 
 test('sub-minute window / notBefore: availableIntervals, freeIntervals, bookableSlots', () => {
   fc.assert(
-    fc.property(scenarioArb, subMs, subMs, fc.option(subMs), rawRelArb, fc.integer({ min: 15, max: 120 }), fc.integer({ min: 5, max: 60 }), fc.nat(), (sc, a, b, nbExtra, rel, dur, step, nbPos) => {
-      const window = { start: sc.window.start + a, end: sc.window.end - MINUTE + b };
-      const outer = { start: floorMin(window.start), end: ceilMin(window.end) };
-      const available = clipMs(O.oAvailableIntervals(sc.rules, outer), window);
-      sameIntervals(E.availableIntervals(sc.rules, window), available, `availableIntervals(window ${window.start}..${window.end} ms)`);
+    fc.property(
+      scenarioArb,
+      subMs,
+      subMs,
+      fc.option(subMs),
+      rawRelArb,
+      fc.integer({ min: 15, max: 120 }),
+      fc.integer({ min: 5, max: 60 }),
+      fc.nat(),
+      (sc, a, b, nbExtra, rel, dur, step, nbPos) => {
+        const window = { start: sc.window.start + a, end: sc.window.end - MINUTE + b };
+        const outer = { start: floorMin(window.start), end: ceilMin(window.end) };
+        const available = clipMs(O.oAvailableIntervals(sc.rules, outer), window);
+        sameIntervals(
+          E.availableIntervals(sc.rules, window),
+          available,
+          `availableIntervals(window ${window.start}..${window.end} ms)`,
+        );
 
-      const busy = place(rel, sc.window);
-      const nbMin = into(nbPos, sc.window.start / MINUTE - 60, sc.window.end / MINUTE + 60);
-      const notBefore = nbMin * MINUTE + (nbExtra ?? 0);
-      const aligned = O.oAvailableIntervals(sc.rules, sc.window);
-      const freeAligned = O.oFreeIntervals({ available: aligned, busy, notBefore: floorMin(notBefore) });
-      const free = clipMs(freeAligned, { start: notBefore, end: Infinity });
-      sameIntervals(E.freeIntervals({ available: aligned, busy, notBefore }), free, `freeIntervals(notBefore ${notBefore} ms)`);
+        const busy = place(rel, sc.window);
+        const nbMin = into(nbPos, sc.window.start / MINUTE - 60, sc.window.end / MINUTE + 60);
+        const notBefore = nbMin * MINUTE + (nbExtra ?? 0);
+        const aligned = O.oAvailableIntervals(sc.rules, sc.window);
+        const freeAligned = O.oFreeIntervals({ available: aligned, busy, notBefore: floorMin(notBefore) });
+        const free = clipMs(freeAligned, { start: notBefore, end: Infinity });
+        sameIntervals(
+          E.freeIntervals({ available: aligned, busy, notBefore }),
+          free,
+          `freeIntervals(notBefore ${notBefore} ms)`,
+        );
 
-      const q = { available: aligned, busy, duration: minutes(dur), step: minutes(step), bufferBefore: 0, bufferAfter: 0, notBefore, window };
-      const want = O.oBookableSlots({ ...q, notBefore: ceilMin(notBefore), window: { start: ceilMin(window.start), end: ceilMin(window.end) } });
-      sameIntervals(E.bookableSlots(q), want, `bookableSlots(notBefore ${notBefore} ms, window ${window.start}..${window.end} ms)`);
-    }),
+        const q = {
+          available: aligned,
+          busy,
+          duration: minutes(dur),
+          step: minutes(step),
+          bufferBefore: 0,
+          bufferAfter: 0,
+          notBefore,
+          window,
+        };
+        const want = O.oBookableSlots({
+          ...q,
+          notBefore: ceilMin(notBefore),
+          window: { start: ceilMin(window.start), end: ceilMin(window.end) },
+        });
+        sameIntervals(
+          E.bookableSlots(q),
+          want,
+          `bookableSlots(notBefore ${notBefore} ms, window ${window.start}..${window.end} ms)`,
+        );
+      },
+    ),
     params(400),
   );
 });

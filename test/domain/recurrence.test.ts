@@ -33,7 +33,10 @@ describe('parsing a recurrence rule', () => {
       until: '20261231',
       byMonthDay: [1, 15],
     });
-    assert.equal(formatRecurrence(parseRecurrence('COUNT=3;BYDAY=MO,WE;FREQ=WEEKLY')), 'FREQ=WEEKLY;COUNT=3;BYDAY=MO,WE');
+    assert.equal(
+      formatRecurrence(parseRecurrence('COUNT=3;BYDAY=MO,WE;FREQ=WEEKLY')),
+      'FREQ=WEEKLY;COUNT=3;BYDAY=MO,WE',
+    );
     assert.deepEqual(parseRecurrence('FREQ=MONTHLY;BYDAY=-1FR;COUNT=3').byDay, ['-1FR']);
   });
 
@@ -60,7 +63,11 @@ describe('parsing a recurrence rule', () => {
       ['FREQ=DAILY;COUNT', /NAME=VALUE/],
     ];
     for (const [rule, message] of cases) {
-      assert.throws(() => parseRecurrence(rule), (e: unknown) => e instanceof RecurrenceError && message.test(e.message), rule);
+      assert.throws(
+        () => parseRecurrence(rule),
+        (e: unknown) => e instanceof RecurrenceError && message.test(e.message),
+        rule,
+      );
     }
   });
 });
@@ -76,7 +83,11 @@ describe('expanding a series in the organiser’s zone', () => {
 
   it('keeps 10:00 in Berlin across the 2026-03-29 change, and each occurrence keeps its length', () => {
     const first = at('2026-03-23T10:00:00+01:00');
-    const occ = expandRecurrence(parseRecurrence('FREQ=WEEKLY;COUNT=2'), { start: first, end: first + 90 * 60_000 }, 'Europe/Berlin');
+    const occ = expandRecurrence(
+      parseRecurrence('FREQ=WEEKLY;COUNT=2'),
+      { start: first, end: first + 90 * 60_000 },
+      'Europe/Berlin',
+    );
     assert.deepEqual(
       occ.map((o) => [formatInstant(o.start, 'Europe/Berlin'), formatInstant(o.end, 'Europe/Berlin')]),
       [
@@ -113,7 +124,10 @@ describe('expanding a series in the organiser’s zone', () => {
 
   it('refuses a start that is not an occurrence of the rule', () => {
     // 2026-03-02 is a Monday.
-    assert.throws(() => series('FREQ=WEEKLY;BYDAY=TU;COUNT=3', '2026-03-02T09:00:00Z', 'UTC'), /start must be an occurrence/);
+    assert.throws(
+      () => series('FREQ=WEEKLY;BYDAY=TU;COUNT=3', '2026-03-02T09:00:00Z', 'UTC'),
+      /start must be an occurrence/,
+    );
     assert.throws(() => series('FREQ=WEEKLY;UNTIL=20260101', '2026-03-02T09:00:00Z', 'UTC'), /no occurrence/);
   });
 

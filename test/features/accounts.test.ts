@@ -14,7 +14,13 @@ for (const store of STORES) {
     describe('sign-up', () => {
       it('creates an account, signs it in, and never returns the password', async () => {
         const res = await call(t.app, 'POST', '/api/v1/auth/signup', {
-          body: { username: 'grace', email: 'Grace@Example.com', password: PASSWORD, name: 'Grace H', timezone: 'Europe/Berlin' },
+          body: {
+            username: 'grace',
+            email: 'Grace@Example.com',
+            password: PASSWORD,
+            name: 'Grace H',
+            timezone: 'Europe/Berlin',
+          },
         });
         assert.equal(res.status, 201);
         assert.equal(res.body.user.username, 'grace');
@@ -97,8 +103,12 @@ for (const store of STORES) {
 
       it('answers a wrong password and an unknown account identically', async () => {
         await signUp(t.app, { username: 'knuth' });
-        const wrong = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'knuth', password: 'not the password' } });
-        const unknown = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'nobody-here', password: 'not the password' } });
+        const wrong = await call(t.app, 'POST', '/api/v1/auth/login', {
+          body: { login: 'knuth', password: 'not the password' },
+        });
+        const unknown = await call(t.app, 'POST', '/api/v1/auth/login', {
+          body: { login: 'nobody-here', password: 'not the password' },
+        });
         assert.ok(isProblem(wrong, 401) && isProblem(unknown, 401));
         for (const key of ['type', 'title', 'detail', 'status']) assert.equal(wrong.body[key], unknown.body[key]);
       });
@@ -107,7 +117,9 @@ for (const store of STORES) {
         await signUp(t.app, { username: 'limited' });
         for (const login of ['limited', 'ghost-account']) {
           for (let i = 0; i < 3; i++) {
-            const res = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login, password: 'wrong password' } });
+            const res = await call(t.app, 'POST', '/api/v1/auth/login', {
+              body: { login, password: 'wrong password' },
+            });
             assert.equal(res.status, 401);
           }
           const blocked = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login, password: PASSWORD } });
@@ -120,17 +132,27 @@ for (const store of STORES) {
         await signUp(t.app, { username: 'burst-target', email: 'burst@example.com' });
         const answers = await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
-            call(t.app, 'POST', '/api/v1/auth/login', { body: { login: i % 2 ? 'burst-target' : 'BURST@example.com', password: 'wrong password' } }),
+            call(t.app, 'POST', '/api/v1/auth/login', {
+              body: { login: i % 2 ? 'burst-target' : 'BURST@example.com', password: 'wrong password' },
+            }),
           ),
         );
         const statuses = answers.map((a) => a.status);
-        assert.ok(statuses.every((s) => s === 401 || s === 429), String(statuses));
-        assert.ok(statuses.filter((s) => s === 401).length <= 3, `at most 3 guesses checked, username and e-mail alike: ${statuses}`);
+        assert.ok(
+          statuses.every((s) => s === 401 || s === 429),
+          String(statuses),
+        );
+        assert.ok(
+          statuses.filter((s) => s === 401).length <= 3,
+          `at most 3 guesses checked, username and e-mail alike: ${statuses}`,
+        );
       });
 
       it('log-out revokes the token it was called with, and only that one', async () => {
         const { token: signupToken } = await signUp(t.app, { username: 'leaver' });
-        const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'leaver', password: PASSWORD } });
+        const login = await call(t.app, 'POST', '/api/v1/auth/login', {
+          body: { login: 'leaver', password: PASSWORD },
+        });
         const out = await call(t.app, 'POST', '/api/v1/auth/logout', { token: login.body.token });
         assert.equal(out.status, 204);
         assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/me', { token: login.body.token }), 401));
@@ -145,13 +167,18 @@ for (const store of STORES) {
 
       it('requires X-CSRF-Token on cookie-authenticated writes, not on reads', async () => {
         await signUp(t.app, { username: 'cookie-user' });
-        const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'cookie-user', password: PASSWORD } });
+        const login = await call(t.app, 'POST', '/api/v1/auth/login', {
+          body: { login: 'cookie-user', password: PASSWORD },
+        });
         const cookie = `session=${login.body.token}`;
         const read = await call(t.app, 'GET', '/api/v1/me', { headers: { cookie } });
         assert.equal(read.status, 200);
         const noCsrf = await call(t.app, 'PATCH', '/api/v1/me', { headers: { cookie }, body: { name: 'X' } });
         assert.ok(isProblem(noCsrf, 403));
-        const badCsrf = await call(t.app, 'PATCH', '/api/v1/me', { headers: { cookie, 'x-csrf-token': 'nope' }, body: { name: 'X' } });
+        const badCsrf = await call(t.app, 'PATCH', '/api/v1/me', {
+          headers: { cookie, 'x-csrf-token': 'nope' },
+          body: { name: 'X' },
+        });
         assert.ok(isProblem(badCsrf, 403));
         const ok = await call(t.app, 'PATCH', '/api/v1/me', {
           headers: { cookie, 'x-csrf-token': login.body.csrf_token },
@@ -192,7 +219,9 @@ for (const store of STORES) {
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
-          const page: any = await call(t.app, 'GET', `/api/v1/me/tokens?limit=10${cursor ? `&cursor=${cursor}` : ''}`, { token });
+          const page: any = await call(t.app, 'GET', `/api/v1/me/tokens?limit=10${cursor ? `&cursor=${cursor}` : ''}`, {
+            token,
+          });
           seen.push(...page.body.data.map((x: { id: string }) => x.id));
           cursor = page.body.next_cursor;
         } while (cursor);
@@ -203,7 +232,10 @@ for (const store of STORES) {
       it('an expired token is a 401', async () => {
         const { token } = await signUp(t.app);
         const soon = new Date(Date.now() + 1500).toISOString();
-        const created = await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: 'short', expires_at: soon } });
+        const created = await call(t.app, 'POST', '/api/v1/me/tokens', {
+          token,
+          body: { name: 'short', expires_at: soon },
+        });
         assert.equal(created.status, 201);
         assert.equal((await call(t.app, 'GET', '/api/v1/me', { token: created.body.token })).status, 200);
         await new Promise((r) => setTimeout(r, 1600)); // the expiry is the database's clock, not ours
@@ -237,37 +269,55 @@ for (const store of STORES) {
         assert.equal(res.status, 200);
         assert.equal(res.body.timezone, 'Asia/Kathmandu');
         assert.equal(res.body.name, 'Before');
-        assert.ok(isProblem(await call(t.app, 'PATCH', '/api/v1/me', { token, body: { timezone: 'Nowhere/City' } }), 400));
+        assert.ok(
+          isProblem(await call(t.app, 'PATCH', '/api/v1/me', { token, body: { timezone: 'Nowhere/City' } }), 400),
+        );
         assert.equal((await call(t.app, 'GET', '/api/v1/me', { token })).body.timezone, 'Asia/Kathmandu');
       });
 
       it('changes the password only with the current one', async () => {
         const { token, username } = await signUp(t.app);
-        const without = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { password: 'a brand new passphrase' } });
+        const without = await call(t.app, 'PATCH', '/api/v1/me', {
+          token,
+          body: { password: 'a brand new passphrase' },
+        });
         assert.ok(isProblem(without, 400));
         const ok = await call(t.app, 'PATCH', '/api/v1/me', {
           token,
           body: { password: 'a brand new passphrase', current_password: PASSWORD },
         });
         assert.equal(ok.status, 200);
-        const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: username, password: 'a brand new passphrase' } });
+        const login = await call(t.app, 'POST', '/api/v1/auth/login', {
+          body: { login: username, password: 'a brand new passphrase' },
+        });
         assert.equal(login.status, 200);
       });
 
       it('a new e-mail address needs the current password', async () => {
         const { token, username } = await signUp(t.app);
-        const without = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { email: `${username}.new@example.com` } });
+        const without = await call(t.app, 'PATCH', '/api/v1/me', {
+          token,
+          body: { email: `${username}.new@example.com` },
+        });
         assert.ok(isProblem(without, 400));
         assert.equal(without.body.errors[0].field, 'current_password');
-        const ok = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { email: `${username}.new@example.com`, current_password: PASSWORD } });
+        const ok = await call(t.app, 'PATCH', '/api/v1/me', {
+          token,
+          body: { email: `${username}.new@example.com`, current_password: PASSWORD },
+        });
         assert.equal(ok.status, 200);
       });
 
       it('a new password ends the other log-in sessions but keeps personal tokens and this one', async () => {
         const { token, username } = await signUp(t.app);
-        const other = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: username, password: PASSWORD } });
+        const other = await call(t.app, 'POST', '/api/v1/auth/login', {
+          body: { login: username, password: PASSWORD },
+        });
         const pat = await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: 'ci' } });
-        const changed = await call(t.app, 'PATCH', '/api/v1/me', { token, body: { password: 'another long passphrase', current_password: PASSWORD } });
+        const changed = await call(t.app, 'PATCH', '/api/v1/me', {
+          token,
+          body: { password: 'another long passphrase', current_password: PASSWORD },
+        });
         assert.equal(changed.status, 200);
         assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/me', { token: other.body.token }), 401));
         assert.equal((await call(t.app, 'GET', '/api/v1/me', { token })).status, 200);
@@ -284,7 +334,9 @@ for (const store of STORES) {
       it('a username taken by someone else is a 409', async () => {
         await signUp(t.app, { username: 'taken-name' });
         const { token } = await signUp(t.app);
-        assert.ok(isProblem(await call(t.app, 'PATCH', '/api/v1/me', { token, body: { username: 'taken-name' } }), 409));
+        assert.ok(
+          isProblem(await call(t.app, 'PATCH', '/api/v1/me', { token, body: { username: 'taken-name' } }), 409),
+        );
       });
     });
 
@@ -336,7 +388,12 @@ for (const store of STORES) {
         const pat = await call(t.app, 'POST', '/api/v1/me/tokens', { token, body: { name: 'to revoke' } });
         await call(t.app, 'DELETE', `/api/v1/me/tokens/${pat.body.id}`, { token });
         for (const [method, url] of protectedRoutes) {
-          for (const headers of [{} as Record<string, string>, { authorization: 'Bearer garbage' }, { authorization: `Bearer ${pat.body.token}` }, { authorization: `Basic ${token}` }]) {
+          for (const headers of [
+            {} as Record<string, string>,
+            { authorization: 'Bearer garbage' },
+            { authorization: `Bearer ${pat.body.token}` },
+            { authorization: `Basic ${token}` },
+          ]) {
             const res = await call(t.app, method as 'GET', url, { headers, body: method === 'GET' ? undefined : {} });
             assert.ok(isProblem(res, 401), `${method} ${url} ${JSON.stringify(headers)} -> ${res.status}`);
           }

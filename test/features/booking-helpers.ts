@@ -12,7 +12,11 @@ export async function newHost(app: FastifyInstance, timezone = 'Europe/Berlin'):
   return signUp(app, { timezone });
 }
 
-export async function createEventType(app: FastifyInstance, host: Host, body: Record<string, unknown> = {}): Promise<any> {
+export async function createEventType(
+  app: FastifyInstance,
+  host: Host,
+  body: Record<string, unknown> = {},
+): Promise<any> {
   const res = await call(app, 'POST', '/api/v1/event-types', {
     token: host.token,
     body: { slug: `et-${Math.random().toString(36).slice(2, 10)}`, title: 'Intro call', ...body },

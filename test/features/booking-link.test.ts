@@ -49,7 +49,10 @@ for (const store of STORES) {
         assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/public/${host.username}/nope`), 404));
         assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/public/nobody-at-all/intro'), 404));
         const et = await createEventType(t.app, host, { slug: 'paused', active: false });
-        for (const url of [`/api/v1/public/${host.username}/paused`, `/api/v1/public/${host.username}/paused/slots?date=2026-03-03`]) {
+        for (const url of [
+          `/api/v1/public/${host.username}/paused`,
+          `/api/v1/public/${host.username}/paused/slots?date=2026-03-03`,
+        ]) {
           assert.ok(isProblem(await call(t.app, 'GET', url), 404), url);
         }
         assert.ok(isProblem(await book(t.app, host, 'paused', '2026-03-03T09:00:00+01:00'), 404));
@@ -64,7 +67,10 @@ for (const store of STORES) {
         assert.equal(res.body.timezone, 'Asia/Tokyo');
         assert.equal(res.body.month, '2026-02');
         assert.equal(res.body.days.length, 28);
-        assert.ok(res.body.days.every((d: any) => d.available === false), 'February is past');
+        assert.ok(
+          res.body.days.every((d: any) => d.available === false),
+          'February is past',
+        );
         const march = await call(t.app, 'GET', `${base}/days?month=2026-03&timezone=Asia/Tokyo`);
         const available = march.body.days.filter((d: any) => d.available).map((d: any) => d.date);
         // Berlin 09:00-17:00 is 17:00-01:00 in Tokyo: Saturdays get the last hour of Fridays.
@@ -108,14 +114,17 @@ for (const store of STORES) {
           ['slots?from=2026-03-02&to=2026-06-03', 'to'],
           ['slots?date=2026-03-02&from=2026-03-02&to=2026-03-03', 'date'],
           ['slots?date=2026-03-02&timezone=Nowhere', 'timezone'],
-          ['slots?date=2026-03-02&timezone=' + 'x'.repeat(65), 'timezone'],
+          [`slots?date=2026-03-02&timezone=${'x'.repeat(65)}`, 'timezone'],
           ['slots?date=2026-03-02&duration=45', 'duration'],
           ['slots', 'from'],
         ];
         for (const [query, field] of cases) {
           const res = await call(t.app, 'GET', `${base}/${query}`);
           assert.ok(isProblem(res, 400), `${query} -> ${res.status}`);
-          assert.ok(res.body.errors.some((e: any) => e.field === field), `${query} names ${field}: ${JSON.stringify(res.body.errors)}`);
+          assert.ok(
+            res.body.errors.some((e: any) => e.field === field),
+            `${query} names ${field}: ${JSON.stringify(res.body.errors)}`,
+          );
         }
       });
     });
@@ -130,7 +139,7 @@ for (const store of STORES) {
         assert.equal(res.status, 201, res.text);
         const b = res.body;
         assert.equal(b.status, 'confirmed');
-        assert.equal(b.start, '2026-03-03T03:00:00-05:00', 'answered in the invitee\'s zone');
+        assert.equal(b.start, '2026-03-03T03:00:00-05:00', "answered in the invitee's zone");
         assert.equal(b.end, '2026-03-03T03:30:00-05:00');
         assert.deepEqual(b.event_type.slug, 'intro');
         assert.equal(b.invitee.name, `<b>O'Brien & "Sons"</b>`);
@@ -145,7 +154,10 @@ for (const store of STORES) {
       });
 
       it('a taken slot is a 409 problem', async () => {
-        assert.equal((await book(t.app, host, 'intro', '2026-03-03T10:00:00+01:00', { answers: { topic: 'a' } })).status, 201);
+        assert.equal(
+          (await book(t.app, host, 'intro', '2026-03-03T10:00:00+01:00', { answers: { topic: 'a' } })).status,
+          201,
+        );
         const again = await book(t.app, host, 'intro', '2026-03-03T10:00:00+01:00', { answers: { topic: 'b' } });
         assert.ok(isProblem(again, 409));
         assert.equal(again.body.type, '/problems/slot-unavailable');
@@ -176,9 +188,17 @@ for (const store of STORES) {
         for (const [change, field] of cases) {
           const res = await call(t.app, 'POST', `${base}/bookings`, { body: { ...good, ...change } });
           assert.ok(isProblem(res, 400), `${JSON.stringify(change).slice(0, 80)} -> ${res.status}`);
-          assert.ok(res.body.errors.some((e: any) => e.field === field), `${field}: ${JSON.stringify(res.body.errors)}`);
+          assert.ok(
+            res.body.errors.some((e: any) => e.field === field),
+            `${field}: ${JSON.stringify(res.body.errors)}`,
+          );
         }
-        const notJson = await t.app.inject({ method: 'POST', url: `${base}/bookings`, headers: { 'content-type': 'text/plain' }, payload: 'hi' });
+        const notJson = await t.app.inject({
+          method: 'POST',
+          url: `${base}/bookings`,
+          headers: { 'content-type': 'text/plain' },
+          payload: 'hi',
+        });
         assert.equal(notJson.statusCode, 415);
         const list = await call(t.app, 'GET', '/api/v1/bookings?from=2026-03-04&to=2026-03-04', { token: host.token });
         assert.equal(list.body.data.length, 0);
@@ -193,7 +213,10 @@ for (const store of STORES) {
         // Mon–Fri 09:00–17:00: 480 one-minute slots a weekday; 15 weekdays are 7200.
         const long = await call(t.app, 'GET', `${link}/slots?from=2026-03-02&to=2026-03-20&timezone=Europe/Berlin`);
         assert.ok(isProblem(long, 400), `${long.status}`);
-        assert.deepEqual(long.body.errors.map((e: any) => e.field), ['to']);
+        assert.deepEqual(
+          long.body.errors.map((e: any) => e.field),
+          ['to'],
+        );
         const short = await call(t.app, 'GET', `${link}/slots?from=2026-03-02&to=2026-03-11&timezone=Europe/Berlin`);
         assert.equal(short.status, 200);
         assert.equal(short.body.slots.length, 8 * 480);
@@ -208,8 +231,14 @@ for (const store of STORES) {
 
       it('the same key and body replays the first answer: one booking, same id', async () => {
         const headers = { 'idempotency-key': 'k-replay' };
-        const first = await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T09:00:00+01:00'), headers });
-        const second = await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T09:00:00+01:00'), headers });
+        const first = await call(t.app, 'POST', `${base}/bookings`, {
+          body: body('2026-03-05T09:00:00+01:00'),
+          headers,
+        });
+        const second = await call(t.app, 'POST', `${base}/bookings`, {
+          body: body('2026-03-05T09:00:00+01:00'),
+          headers,
+        });
         assert.equal(first.status, 201);
         assert.equal(second.status, 201);
         assert.deepEqual(second.body, first.body);
@@ -220,7 +249,10 @@ for (const store of STORES) {
 
       it('at rest, neither the key nor the answer (with the invitee links) can be read from the database', async () => {
         const key = 'k-at-rest-3f9a';
-        const first = await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T11:00:00+01:00'), headers: { 'idempotency-key': key } });
+        const first = await call(t.app, 'POST', `${base}/bookings`, {
+          body: body('2026-03-05T11:00:00+01:00'),
+          headers: { 'idempotency-key': key },
+        });
         assert.equal(first.status, 201, first.text);
         const secret = new URL(first.body.cancel_url).pathname.split('/').find((part: string) => part.length >= 20);
         assert.ok(secret, `a token in ${first.body.cancel_url}`);
@@ -229,14 +261,23 @@ for (const store of STORES) {
         assert.ok(!dump.includes(key), 'the key is stored hashed');
         assert.ok(!dump.includes(secret!), 'the token is not stored in clear');
         assert.ok(!dump.includes(first.body.id), 'nor anything else of the answer');
-        const replay = await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T11:00:00+01:00'), headers: { 'idempotency-key': key } });
+        const replay = await call(t.app, 'POST', `${base}/bookings`, {
+          body: body('2026-03-05T11:00:00+01:00'),
+          headers: { 'idempotency-key': key },
+        });
         assert.deepEqual(replay.body, first.body, 'the key unseals it');
       });
 
       it('the same key with another body is refused with 422', async () => {
         const headers = { 'idempotency-key': 'k-other' };
-        assert.equal((await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T10:00:00+01:00'), headers })).status, 201);
-        const other = await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T11:00:00+01:00'), headers });
+        assert.equal(
+          (await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-05T10:00:00+01:00'), headers })).status,
+          201,
+        );
+        const other = await call(t.app, 'POST', `${base}/bookings`, {
+          body: body('2026-03-05T11:00:00+01:00'),
+          headers,
+        });
         assert.ok(isProblem(other, 422));
         assert.equal(other.body.type, '/problems/idempotency-key-reused');
       });
@@ -255,7 +296,11 @@ for (const store of STORES) {
         const slot = body('2026-03-06T09:00:00+01:00');
         assert.equal((await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers })).status, 201);
         t.clock.set('2026-03-03T05:59:00Z');
-        assert.equal((await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers })).status, 201, 'replayed within 24 h');
+        assert.equal(
+          (await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers })).status,
+          201,
+          'replayed within 24 h',
+        );
         t.clock.set('2026-03-03T06:01:00Z');
         const late = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers });
         assert.ok(isProblem(late, 409), 'after 24 h the key is new, and the slot is taken');
@@ -264,8 +309,16 @@ for (const store of STORES) {
 
       it('the order of fields in the body does not make it another request', async () => {
         const headers = { 'idempotency-key': 'k-order' };
-        const one = { start: '2026-03-06T11:00:00+01:00', invitee: { name: 'A', email: 'a@example.com', timezone: 'UTC' }, answers: { topic: 't' } };
-        const same = { answers: { topic: 't' }, invitee: { timezone: 'UTC', email: 'a@example.com', name: 'A' }, start: '2026-03-06T11:00:00+01:00' };
+        const one = {
+          start: '2026-03-06T11:00:00+01:00',
+          invitee: { name: 'A', email: 'a@example.com', timezone: 'UTC' },
+          answers: { topic: 't' },
+        };
+        const same = {
+          answers: { topic: 't' },
+          invitee: { timezone: 'UTC', email: 'a@example.com', name: 'A' },
+          start: '2026-03-06T11:00:00+01:00',
+        };
         const first = await call(t.app, 'POST', `${base}/bookings`, { body: one, headers });
         const second = await call(t.app, 'POST', `${base}/bookings`, { body: same, headers });
         assert.equal(first.status, 201);
@@ -279,7 +332,13 @@ for (const store of STORES) {
         const claim = (key: string, payload: unknown) =>
           t.store.db.query(
             'INSERT INTO idempotency_keys (scope, key, request_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-            [scope, storedKeyOf(scope, key), requestHash(payload), new Date('2026-03-02T06:00:00Z'), new Date('2026-03-03T06:00:00Z')],
+            [
+              scope,
+              storedKeyOf(scope, key),
+              requestHash(payload),
+              new Date('2026-03-02T06:00:00Z'),
+              new Date('2026-03-03T06:00:00Z'),
+            ],
           );
         // What a process that died after claiming the key leaves behind.
         await claim('k-stale', slot);
@@ -289,14 +348,21 @@ for (const store of STORES) {
           t.clock.set('2026-03-02T06:00:59Z');
           const early = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers });
           assert.ok(isProblem(early, 409));
-          assert.equal(early.body.type, '/problems/idempotency-key-in-progress', 'within the lease the first request may still run');
+          assert.equal(
+            early.body.type,
+            '/problems/idempotency-key-in-progress',
+            'within the lease the first request may still run',
+          );
           t.clock.set('2026-03-02T06:01:01Z');
           const retry = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers });
           assert.equal(retry.status, 201, retry.text);
           const replay = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers });
           assert.equal(replay.headers['idempotent-replayed'], 'true');
           assert.equal(replay.body.id, retry.body.id);
-          const other = await call(t.app, 'POST', `${base}/bookings`, { body: slot, headers: { 'idempotency-key': 'k-stale-other' } });
+          const other = await call(t.app, 'POST', `${base}/bookings`, {
+            body: slot,
+            headers: { 'idempotency-key': 'k-stale-other' },
+          });
           assert.ok(isProblem(other, 422), 'another body never takes a key over');
         } finally {
           t.clock.set('2026-03-02T06:00:00Z');
@@ -304,7 +370,10 @@ for (const store of STORES) {
       });
 
       it('a malformed key is a 400', async () => {
-        const res = await call(t.app, 'POST', `${base}/bookings`, { body: body('2026-03-06T10:00:00+01:00'), headers: { 'idempotency-key': 'x'.repeat(201) } });
+        const res = await call(t.app, 'POST', `${base}/bookings`, {
+          body: body('2026-03-06T10:00:00+01:00'),
+          headers: { 'idempotency-key': 'x'.repeat(201) },
+        });
         assert.ok(isProblem(res, 400));
         assert.equal(res.body.errors[0].field, 'Idempotency-Key');
       });

@@ -8,7 +8,10 @@ import { book, createEventType, createTeamEventType, newHost, pathOf, slotStarts
 const BERLIN = 'timezone=Europe/Berlin';
 
 function icsField(text: string, name: string): string | undefined {
-  return text.split(/\r?\n/).find((line) => line.startsWith(`${name}:`) || line.startsWith(`${name};`))?.replace(/^[^:]*:/, '');
+  return text
+    .split(/\r?\n/)
+    .find((line) => line.startsWith(`${name}:`) || line.startsWith(`${name};`))
+    ?.replace(/^[^:]*:/, '');
 }
 
 for (const store of STORES) {
@@ -41,7 +44,12 @@ for (const store of STORES) {
         for (const token of ['A'.repeat(43), 'short', 'bad token!']) {
           const res = await call(t.app, 'GET', `/api/v1/public/bookings/${encodeURIComponent(token)}`);
           assert.ok(isProblem(res, 404), token);
-          assert.ok(isProblem(await call(t.app, 'POST', `/api/v1/public/bookings/${encodeURIComponent(token)}/cancel`, { body: {} }), 404));
+          assert.ok(
+            isProblem(
+              await call(t.app, 'POST', `/api/v1/public/bookings/${encodeURIComponent(token)}/cancel`, { body: {} }),
+              404,
+            ),
+          );
         }
       });
 
@@ -54,25 +62,42 @@ for (const store of STORES) {
 
       it('cancel with a reason frees the time; cancelling again is a 409', async () => {
         const b = (await book(t.app, host, 'call', '2026-03-03T11:00:00+01:00')).body;
-        assert.ok(!(await slotStarts(t.app, host, 'call', `date=2026-03-03&${BERLIN}`)).includes('2026-03-03T11:00:00+01:00'));
+        assert.ok(
+          !(await slotStarts(t.app, host, 'call', `date=2026-03-03&${BERLIN}`)).includes('2026-03-03T11:00:00+01:00'),
+        );
         const res = await call(t.app, 'POST', pathOf(b.cancel_url), { body: { reason: 'Something came up <3' } });
         assert.equal(res.status, 200);
         assert.equal(res.body.status, 'cancelled');
         assert.equal(res.body.cancel_reason, 'Something came up <3');
         assert.equal(res.body.cancelled_by, 'invitee');
-        assert.ok((await slotStarts(t.app, host, 'call', `date=2026-03-03&${BERLIN}`)).includes('2026-03-03T11:00:00+01:00'));
+        assert.ok(
+          (await slotStarts(t.app, host, 'call', `date=2026-03-03&${BERLIN}`)).includes('2026-03-03T11:00:00+01:00'),
+        );
         assert.ok(isProblem(await call(t.app, 'POST', pathOf(b.cancel_url), { body: {} }), 409));
-        assert.ok(isProblem(await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-05T09:00:00+01:00' } }), 409));
+        assert.ok(
+          isProblem(
+            await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-05T09:00:00+01:00' } }),
+            409,
+          ),
+        );
         const noBody = (await book(t.app, host, 'call', '2026-03-03T11:00:00+01:00')).body;
-        assert.equal((await t.app.inject({ method: 'POST', url: pathOf(noBody.cancel_url) })).statusCode, 200, 'a cancel without body');
+        assert.equal(
+          (await t.app.inject({ method: 'POST', url: pathOf(noBody.cancel_url) })).statusCode,
+          200,
+          'a cancel without body',
+        );
         const long = (await book(t.app, host, 'call', '2026-03-03T11:00:00+01:00')).body;
-        assert.ok(isProblem(await call(t.app, 'POST', pathOf(long.cancel_url), { body: { reason: 'x'.repeat(1001) } }), 400));
+        assert.ok(
+          isProblem(await call(t.app, 'POST', pathOf(long.cancel_url), { body: { reason: 'x'.repeat(1001) } }), 400),
+        );
       });
 
       it('reschedule moves the booking in one step: new time held, old time freed', async () => {
         const b = (await book(t.app, host, 'call', '2026-03-04T09:00:00+01:00')).body;
         // 15 minutes later overlaps its own old time: allowed, since the old time is its own.
-        const shifted = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-04T09:15:00+01:00' } });
+        const shifted = await call(t.app, 'POST', pathOf(b.reschedule_url), {
+          body: { start: '2026-03-04T09:15:00+01:00' },
+        });
         assert.equal(shifted.status, 200, shifted.text);
         assert.equal(shifted.body.start, '2026-03-04T09:15:00+01:00');
         assert.equal(shifted.body.id, b.id);
@@ -82,12 +107,22 @@ for (const store of STORES) {
         assert.ok(starts.includes('2026-03-04T09:45:00+01:00'));
         assert.ok(!starts.includes('2026-03-04T09:00:00+01:00'), '09:00-09:30 overlaps the new 09:15-09:45');
         const other = (await book(t.app, host, 'call', '2026-03-04T12:00:00+01:00')).body;
-        const taken = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-04T12:00:00+01:00' } });
+        const taken = await call(t.app, 'POST', pathOf(b.reschedule_url), {
+          body: { start: '2026-03-04T12:00:00+01:00' },
+        });
         assert.ok(isProblem(taken, 409));
         const unchanged = await call(t.app, 'GET', pathOf(b.reschedule_url));
         assert.equal(unchanged.body.start, '2026-03-04T09:15:00+01:00', 'a refused reschedule changes nothing');
-        assert.ok(!(await slotStarts(t.app, host, 'call', `date=2026-03-04&${BERLIN}`)).includes('2026-03-04T09:15:00+01:00'), 'still held');
-        assert.ok(isProblem(await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-04T10:00:00' } }), 400));
+        assert.ok(
+          !(await slotStarts(t.app, host, 'call', `date=2026-03-04&${BERLIN}`)).includes('2026-03-04T09:15:00+01:00'),
+          'still held',
+        );
+        assert.ok(
+          isProblem(
+            await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-04T10:00:00' } }),
+            400,
+          ),
+        );
         assert.ok(isProblem(await call(t.app, 'POST', pathOf(b.reschedule_url), { body: {} }), 400));
         assert.ok(other.id);
       });
@@ -96,10 +131,15 @@ for (const store of STORES) {
         const b = (await book(t.app, host, 'call', '2026-03-05T09:00:00+01:00')).body;
         try {
           t.clock.set('2026-03-05T08:00:00Z');
-          const late = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-06T09:00:00+01:00' } });
+          const late = await call(t.app, 'POST', pathOf(b.reschedule_url), {
+            body: { start: '2026-03-06T09:00:00+01:00' },
+          });
           assert.ok(isProblem(late, 409), `${late.status} ${late.text}`);
           assert.equal((await call(t.app, 'GET', pathOf(b.reschedule_url))).body.start, '2026-03-05T09:00:00+01:00');
-          const byHost = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, { token: host.token, body: { start: '2026-03-06T09:00:00+01:00' } });
+          const byHost = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, {
+            token: host.token,
+            body: { start: '2026-03-06T09:00:00+01:00' },
+          });
           assert.equal(byHost.status, 200, byHost.text);
         } finally {
           t.clock.set('2026-03-02T06:00:00Z');
@@ -110,9 +150,14 @@ for (const store of STORES) {
         const et = await createEventType(t.app, host, { slug: 'closing' });
         const b = (await book(t.app, host, 'closing', '2026-03-05T11:00:00+01:00')).body;
         await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: host.token, body: { active: false } });
-        const dead = await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-05T12:00:00+01:00' } });
+        const dead = await call(t.app, 'POST', pathOf(b.reschedule_url), {
+          body: { start: '2026-03-05T12:00:00+01:00' },
+        });
         assert.ok(isProblem(dead, 410), `${dead.status} ${dead.text}`);
-        const byHost = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, { token: host.token, body: { start: '2026-03-05T12:00:00+01:00' } });
+        const byHost = await call(t.app, 'POST', `/api/v1/bookings/${b.id}/reschedule`, {
+          token: host.token,
+          body: { start: '2026-03-05T12:00:00+01:00' },
+        });
         assert.equal(byHost.status, 200, byHost.text);
         assert.equal((await call(t.app, 'POST', pathOf(b.cancel_url), { body: {} })).status, 200);
       });
@@ -149,25 +194,44 @@ for (const store of STORES) {
         await createEventType(t.app, owner, { slug: 'a' });
         await createEventType(t.app, owner, { slug: 'b' });
         ids = [];
-        for (const [slug, start] of [['a', '2026-03-03T10:00:00Z'], ['b', '2026-03-03T09:00:00Z'], ['a', '2026-03-04T09:00:00Z'], ['b', '2026-03-05T09:00:00Z']]) {
+        for (const [slug, start] of [
+          ['a', '2026-03-03T10:00:00Z'],
+          ['b', '2026-03-03T09:00:00Z'],
+          ['a', '2026-03-04T09:00:00Z'],
+          ['b', '2026-03-05T09:00:00Z'],
+        ]) {
           ids.push((await book(t.app, owner, slug!, start!)).body.id);
         }
-        await call(t.app, 'POST', `/api/v1/bookings/${ids[3]}/cancel`, { token: owner.token, body: { reason: 'host is ill' } });
+        await call(t.app, 'POST', `/api/v1/bookings/${ids[3]}/cancel`, {
+          token: owner.token,
+          body: { reason: 'host is ill' },
+        });
       });
 
       it('lists bookings soonest first, page by page', async () => {
         const first = await call(t.app, 'GET', '/api/v1/bookings?limit=3', { token: owner.token });
         assert.equal(first.status, 200);
-        assert.deepEqual(first.body.data.map((b: any) => b.id), [ids[1], ids[0], ids[2]]);
+        assert.deepEqual(
+          first.body.data.map((b: any) => b.id),
+          [ids[1], ids[0], ids[2]],
+        );
         assert.equal(first.body.data[0].start, '2026-03-03T09:00:00Z');
-        assert.ok(!('cancel_url' in first.body.data[0]), 'the invitee\'s private links are not the host\'s');
-        const second = await call(t.app, 'GET', `/api/v1/bookings?limit=3&cursor=${first.body.next_cursor}`, { token: owner.token });
-        assert.deepEqual(second.body.data.map((b: any) => b.id), [ids[3]]);
+        assert.ok(!('cancel_url' in first.body.data[0]), "the invitee's private links are not the host's");
+        const second = await call(t.app, 'GET', `/api/v1/bookings?limit=3&cursor=${first.body.next_cursor}`, {
+          token: owner.token,
+        });
+        assert.deepEqual(
+          second.body.data.map((b: any) => b.id),
+          [ids[3]],
+        );
         assert.equal(second.body.next_cursor, null);
       });
 
       it('filters by from, to, status and event type', async () => {
-        const q = async (query: string) => (await call(t.app, 'GET', `/api/v1/bookings?${query}`, { token: owner.token })).body.data.map((b: any) => b.id);
+        const q = async (query: string) =>
+          (await call(t.app, 'GET', `/api/v1/bookings?${query}`, { token: owner.token })).body.data.map(
+            (b: any) => b.id,
+          );
         assert.deepEqual(await q('from=2026-03-04'), [ids[2], ids[3]]);
         assert.deepEqual(await q('to=2026-03-03'), [ids[1], ids[0]]);
         assert.deepEqual(await q('from=2026-03-03T09:30:00Z&to=2026-03-04T09:00:00Z'), [ids[0]]);
@@ -176,7 +240,11 @@ for (const store of STORES) {
         // Dates are the asked zone's: March 3 in Tokyo ends at 15:00 UTC, March 2 in Tokyo before any booking.
         assert.deepEqual(await q('to=2026-03-03&timezone=Asia/Tokyo'), [ids[1], ids[0]]);
         assert.deepEqual(await q('to=2026-03-02&timezone=Asia/Tokyo'), []);
-        assert.deepEqual(await q('from=2026-03-05&timezone=Pacific/Kiritimati'), [ids[3]], 'March 5 at UTC+14 starts at 10:00 UTC on March 4');
+        assert.deepEqual(
+          await q('from=2026-03-05&timezone=Pacific/Kiritimati'),
+          [ids[3]],
+          'March 5 at UTC+14 starts at 10:00 UTC on March 4',
+        );
       });
 
       it('refuses bad filters with 400 naming the field', async () => {
@@ -195,7 +263,10 @@ for (const store of STORES) {
         for (const [query, field] of cases) {
           const res = await call(t.app, 'GET', `/api/v1/bookings?${query}`, { token: owner.token });
           assert.ok(isProblem(res, 400), `${query} -> ${res.status}`);
-          assert.ok(res.body.errors.some((e: any) => e.field === field), `${query}: ${JSON.stringify(res.body.errors)}`);
+          assert.ok(
+            res.body.errors.some((e: any) => e.field === field),
+            `${query}: ${JSON.stringify(res.body.errors)}`,
+          );
         }
       });
 
@@ -205,13 +276,19 @@ for (const store of STORES) {
         assert.equal(one.body.status, 'cancelled');
         assert.equal(one.body.cancelled_by, 'host');
         assert.equal(one.body.cancel_reason, 'host is ill');
-        const moved = await call(t.app, 'POST', `/api/v1/bookings/${ids[2]}/reschedule`, { token: owner.token, body: { start: '2026-03-04T15:00:00Z' } });
+        const moved = await call(t.app, 'POST', `/api/v1/bookings/${ids[2]}/reschedule`, {
+          token: owner.token,
+          body: { start: '2026-03-04T15:00:00Z' },
+        });
         assert.equal(moved.status, 200, moved.text);
         assert.equal(moved.body.start, '2026-03-04T15:00:00Z');
         const ics = await call(t.app, 'GET', `/api/v1/bookings/${ids[2]}/invite.ics`, { token: owner.token });
         assert.equal(ics.status, 200);
         assert.equal(icsField(ics.text, 'DTSTART'), '20260304T150000Z');
-        const notOffered = await call(t.app, 'POST', `/api/v1/bookings/${ids[2]}/reschedule`, { token: owner.token, body: { start: '2026-03-07T15:00:00Z' } });
+        const notOffered = await call(t.app, 'POST', `/api/v1/bookings/${ids[2]}/reschedule`, {
+          token: owner.token,
+          body: { start: '2026-03-07T15:00:00Z' },
+        });
         assert.ok(isProblem(notOffered, 409), 'a Saturday is not offered');
       });
 
@@ -223,7 +300,10 @@ for (const store of STORES) {
         assert.equal(seen.status, 200);
         assert.deepEqual(seen.body.hosts.sort(), [owner.username, colleague.username].sort());
         const list = await call(t.app, 'GET', '/api/v1/bookings', { token: colleague.token });
-        assert.deepEqual(list.body.data.map((x: any) => x.id), [b.id]);
+        assert.deepEqual(
+          list.body.data.map((x: any) => x.id),
+          [b.id],
+        );
       });
 
       it('cancelling a collective booking frees every host', async () => {
@@ -231,10 +311,19 @@ for (const store of STORES) {
         await createTeamEventType(t.app, owner, [colleague], { slug: 'duo', kind: 'collective' });
         await createEventType(t.app, colleague, { slug: 'own' });
         const b = (await book(t.app, owner, 'duo', '2026-03-09T13:00:00Z')).body;
-        assert.ok(!(await slotStarts(t.app, colleague, 'own', 'date=2026-03-09&timezone=UTC')).includes('2026-03-09T13:00:00Z'));
-        assert.equal((await call(t.app, 'POST', `/api/v1/bookings/${b.id}/cancel`, { token: colleague.token, body: {} })).status, 200);
-        assert.ok((await slotStarts(t.app, colleague, 'own', 'date=2026-03-09&timezone=UTC')).includes('2026-03-09T13:00:00Z'));
-        assert.ok((await slotStarts(t.app, owner, 'duo', 'date=2026-03-09&timezone=UTC')).includes('2026-03-09T13:00:00Z'));
+        assert.ok(
+          !(await slotStarts(t.app, colleague, 'own', 'date=2026-03-09&timezone=UTC')).includes('2026-03-09T13:00:00Z'),
+        );
+        assert.equal(
+          (await call(t.app, 'POST', `/api/v1/bookings/${b.id}/cancel`, { token: colleague.token, body: {} })).status,
+          200,
+        );
+        assert.ok(
+          (await slotStarts(t.app, colleague, 'own', 'date=2026-03-09&timezone=UTC')).includes('2026-03-09T13:00:00Z'),
+        );
+        assert.ok(
+          (await slotStarts(t.app, owner, 'duo', 'date=2026-03-09&timezone=UTC')).includes('2026-03-09T13:00:00Z'),
+        );
       });
 
       it('deleting an event type keeps its bookings, which can still be cancelled but not moved', async () => {
@@ -244,11 +333,16 @@ for (const store of STORES) {
         const kept = await call(t.app, 'GET', `/api/v1/bookings/${b.id}`, { token: owner.token });
         assert.equal(kept.body.status, 'confirmed');
         assert.equal(kept.body.event_type, null);
-        assert.ok(isProblem(await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-10T10:00:00Z' } }), 410));
+        assert.ok(
+          isProblem(
+            await call(t.app, 'POST', pathOf(b.reschedule_url), { body: { start: '2026-03-10T10:00:00Z' } }),
+            410,
+          ),
+        );
         assert.equal((await call(t.app, 'POST', pathOf(b.cancel_url), { body: {} })).status, 200);
       });
 
-      it('another user\'s booking is a 404 everywhere, and changes nothing', async () => {
+      it("another user's booking is a 404 everywhere, and changes nothing", async () => {
         const { token } = await signUp(t.app);
         for (const [method, url, body] of [
           ['GET', `/api/v1/bookings/${ids[0]}`, undefined],

@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { call, isProblem, startApp, STORES, type TestApp } from '../helpers/app';
-import { acceptHosting, book, createEventType, createSchedule, createTeamEventType, newHost, slotStarts, slots, type Host } from './booking-helpers';
+import {
+  acceptHosting,
+  book,
+  createEventType,
+  createSchedule,
+  createTeamEventType,
+  newHost,
+  slotStarts,
+  slots,
+  type Host,
+} from './booking-helpers';
 
 // Monday 2026-03-02, 07:00 in Berlin: hosts have Mon–Fri 09:00–17:00 in their own zone.
 const MONDAY_MORNING = '2026-03-02T06:00:00Z';
@@ -25,11 +35,14 @@ for (const store of STORES) {
     async function availableDays(slug: string, month: string, who = host): Promise<string[]> {
       const res = await call(t.app, 'GET', `/api/v1/public/${who.username}/${slug}/days?month=${month}&${BERLIN}`);
       assert.equal(res.status, 200, res.text);
-      assert.equal(res.body.days.length, Number(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 0)).getUTCDate()));
+      assert.equal(
+        res.body.days.length,
+        Number(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 0)).getUTCDate()),
+      );
       return res.body.days.filter((d: any) => d.available).map((d: any) => d.date);
     }
 
-    it('offers the schedule\'s hours on a grid of the duration, and accepts exactly what it offers', async () => {
+    it("offers the schedule's hours on a grid of the duration, and accepts exactly what it offers", async () => {
       const et = await createEventType(t.app, host, { slug: 'grid' });
       const starts = await slotStarts(t.app, host, 'grid', `date=2026-03-02&${BERLIN}`);
       assert.equal(starts.length, 16);
@@ -42,7 +55,9 @@ for (const store of STORES) {
       const ok = await book(t.app, host, et.slug, '2026-03-02T08:00:00Z');
       assert.equal(ok.status, 201);
       assert.equal(ok.body.start, '2026-03-02T09:00:00+01:00');
-      assert.ok(!(await slotStarts(t.app, host, 'grid', `date=2026-03-02&${BERLIN}`)).includes('2026-03-02T09:00:00+01:00'));
+      assert.ok(
+        !(await slotStarts(t.app, host, 'grid', `date=2026-03-02&${BERLIN}`)).includes('2026-03-02T09:00:00+01:00'),
+      );
     });
 
     it('slot_interval sets the grid and durations let the invitee choose', async () => {
@@ -59,7 +74,12 @@ for (const store of STORES) {
       const wrong = await book(t.app, host, 'choose', '2026-03-02T13:00:00+01:00', { duration: 45 });
       assert.ok(isProblem(wrong, 400));
       assert.equal(wrong.body.errors[0].field, 'duration');
-      assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/public/${host.username}/choose/slots?date=2026-03-02&duration=45`), 400));
+      assert.ok(
+        isProblem(
+          await call(t.app, 'GET', `/api/v1/public/${host.username}/choose/slots?date=2026-03-02&duration=45`),
+          400,
+        ),
+      );
     });
 
     it('buffers keep time free around each booking', async () => {
@@ -67,7 +87,7 @@ for (const store of STORES) {
       assert.equal((await book(t.app, host, 'buffered', '2026-03-02T10:00:00+01:00')).status, 201);
       const starts = await slotStarts(t.app, host, 'buffered', `date=2026-03-02&${BERLIN}`);
       assert.ok(starts.includes('2026-03-02T09:00:00+01:00'));
-      assert.ok(!starts.includes('2026-03-02T09:30:00+01:00'), 'its buffer after would touch the booking\'s buffer');
+      assert.ok(!starts.includes('2026-03-02T09:30:00+01:00'), "its buffer after would touch the booking's buffer");
       assert.ok(!starts.includes('2026-03-02T10:30:00+01:00'));
       assert.ok(starts.includes('2026-03-02T11:00:00+01:00'));
       assert.ok(isProblem(await book(t.app, host, 'buffered', '2026-03-02T10:30:00+01:00'), 409));
@@ -113,15 +133,21 @@ for (const store of STORES) {
       assert.ok(isProblem(await book(t.app, host, 'rolling', '2026-03-05T09:00:00+01:00'), 409));
     });
 
-    it('date_range range: both end dates included, in the host\'s zone', async () => {
-      await createEventType(t.app, host, { slug: 'range', date_range: { type: 'range', start_date: '2026-03-10', end_date: '2026-03-12' } });
+    it("date_range range: both end dates included, in the host's zone", async () => {
+      await createEventType(t.app, host, {
+        slug: 'range',
+        date_range: { type: 'range', start_date: '2026-03-10', end_date: '2026-03-12' },
+      });
       assert.deepEqual(await availableDays('range', '2026-03'), ['2026-03-10', '2026-03-11', '2026-03-12']);
       assert.ok(isProblem(await book(t.app, host, 'range', '2026-03-13T09:00:00+01:00'), 409));
       assert.equal((await book(t.app, host, 'range', '2026-03-12T16:30:00+01:00')).status, 201);
     });
 
     it('date_range dates: only the dates listed', async () => {
-      await createEventType(t.app, host, { slug: 'dates', date_range: { type: 'dates', dates: ['2026-03-05', '2026-03-20'] } });
+      await createEventType(t.app, host, {
+        slug: 'dates',
+        date_range: { type: 'dates', dates: ['2026-03-05', '2026-03-20'] },
+      });
       assert.deepEqual(await availableDays('dates', '2026-03'), ['2026-03-05', '2026-03-20']);
       assert.ok(isProblem(await book(t.app, host, 'dates', '2026-03-06T09:00:00+01:00'), 409));
     });
@@ -135,23 +161,39 @@ for (const store of STORES) {
     });
 
     it('several schedules: their union applies, each until its expires_on', async () => {
-      const early = await createSchedule(t.app, host, { timezone: 'Europe/Berlin', weekly: { monday: [{ start: '08:00', end: '09:00' }] } });
-      const late = await createSchedule(t.app, host, { timezone: 'Europe/Berlin', weekly: { monday: [{ start: '18:00', end: '19:00' }] } });
+      const early = await createSchedule(t.app, host, {
+        timezone: 'Europe/Berlin',
+        weekly: { monday: [{ start: '08:00', end: '09:00' }] },
+      });
+      const late = await createSchedule(t.app, host, {
+        timezone: 'Europe/Berlin',
+        weekly: { monday: [{ start: '18:00', end: '19:00' }] },
+      });
       await createEventType(t.app, host, {
         slug: 'union',
         schedules: [{ schedule_id: early.id, expires_on: '2026-03-08' }, { schedule_id: late.id }],
       });
       assert.deepEqual(await slotStarts(t.app, host, 'union', `date=2026-03-02&${BERLIN}`), [
-        '2026-03-02T08:00:00+01:00', '2026-03-02T08:30:00+01:00', '2026-03-02T18:00:00+01:00', '2026-03-02T18:30:00+01:00',
+        '2026-03-02T08:00:00+01:00',
+        '2026-03-02T08:30:00+01:00',
+        '2026-03-02T18:00:00+01:00',
+        '2026-03-02T18:30:00+01:00',
       ]);
-      assert.deepEqual(await slotStarts(t.app, host, 'union', `date=2026-03-09&${BERLIN}`), ['2026-03-09T18:00:00+01:00', '2026-03-09T18:30:00+01:00']);
+      assert.deepEqual(await slotStarts(t.app, host, 'union', `date=2026-03-09&${BERLIN}`), [
+        '2026-03-09T18:00:00+01:00',
+        '2026-03-09T18:30:00+01:00',
+      ]);
     });
 
     it('fixed slots: exactly those are offered, even outside the schedule', async () => {
       await createEventType(t.app, host, {
         slug: 'one-off',
         duration: 45,
-        fixed_slots: [{ start: '2026-03-07T10:00:00Z' }, { start: '2026-03-09T08:00:00Z' }, { start: '2026-03-09T08:30:00Z' }],
+        fixed_slots: [
+          { start: '2026-03-07T10:00:00Z' },
+          { start: '2026-03-09T08:00:00Z' },
+          { start: '2026-03-09T08:30:00Z' },
+        ],
       });
       const offered = await slots(t.app, host, 'one-off', `from=2026-03-02&to=2026-03-15&${BERLIN}`);
       assert.deepEqual(offered, [
@@ -161,7 +203,9 @@ for (const store of STORES) {
       ]);
       assert.ok(isProblem(await book(t.app, host, 'one-off', '2026-03-09T10:00:00+01:00'), 409));
       assert.equal((await book(t.app, host, 'one-off', '2026-03-09T09:00:00+01:00')).status, 201);
-      assert.deepEqual(await slotStarts(t.app, host, 'one-off', `from=2026-03-02&to=2026-03-15&${BERLIN}`), ['2026-03-07T11:00:00+01:00']);
+      assert.deepEqual(await slotStarts(t.app, host, 'one-off', `from=2026-03-02&to=2026-03-15&${BERLIN}`), [
+        '2026-03-07T11:00:00+01:00',
+      ]);
     });
 
     it('single use: the link dies after one booking (410), the booking itself lives on', async () => {
@@ -175,24 +219,31 @@ for (const store of STORES) {
       assert.ok(isProblem(await book(t.app, host, 'once', '2026-03-04T09:00:00+01:00'), 410));
       const own = await call(t.app, 'GET', new URL(first.body.reschedule_url).pathname);
       assert.equal(own.status, 200);
-      const moved = await call(t.app, 'POST', new URL(first.body.reschedule_url).pathname, { body: { start: '2026-03-04T10:00:00+01:00' } });
+      const moved = await call(t.app, 'POST', new URL(first.body.reschedule_url).pathname, {
+        body: { start: '2026-03-04T10:00:00+01:00' },
+      });
       assert.equal(moved.status, 200);
     });
 
     it('seats: a group slot takes that many bookings and shows the seats left', async () => {
       await createEventType(t.app, host, { slug: 'class', kind: 'group', seats: 2, duration: 60 });
       const at = '2026-03-03T10:00:00+01:00';
-      const seatsAt = async () => (await slots(t.app, host, 'class', `date=2026-03-03&${BERLIN}`)).find((s) => s.start === at)?.seats_left;
+      const seatsAt = async () =>
+        (await slots(t.app, host, 'class', `date=2026-03-03&${BERLIN}`)).find((s) => s.start === at)?.seats_left;
       assert.equal(await seatsAt(), 2);
       assert.equal((await book(t.app, host, 'class', at)).status, 201);
       assert.equal(await seatsAt(), 1);
-      const second = await book(t.app, host, 'class', at, { invitee: { name: 'Bo', email: 'bo@example.com', timezone: 'UTC' } });
+      const second = await book(t.app, host, 'class', at, {
+        invitee: { name: 'Bo', email: 'bo@example.com', timezone: 'UTC' },
+      });
       assert.equal(second.status, 201);
       assert.equal(await seatsAt(), undefined);
       assert.ok(isProblem(await book(t.app, host, 'class', at), 409));
       // A slot overlapping the occupied one is not offered while it holds the time.
       await createEventType(t.app, host, { slug: 'other', slot_interval: 15 });
-      assert.ok(!(await slotStarts(t.app, host, 'other', `date=2026-03-03&${BERLIN}`)).includes('2026-03-03T10:30:00+01:00'));
+      assert.ok(
+        !(await slotStarts(t.app, host, 'other', `date=2026-03-03&${BERLIN}`)).includes('2026-03-03T10:30:00+01:00'),
+      );
       // Cancelling one seat frees one seat.
       await call(t.app, 'POST', new URL(second.body.cancel_url).pathname, { body: {} });
       assert.equal(await seatsAt(), 1);
@@ -204,14 +255,23 @@ for (const store of STORES) {
       await createEventType(t.app, colleague, { slug: 'solo' });
       // Berlin 09–17 is 08–16 UTC; New York 09–17 (EST) is 14–22 UTC: together 14–16 UTC.
       const starts = await slotStarts(t.app, host, 'panel', `date=2026-03-02&timezone=UTC`);
-      assert.deepEqual(starts, ['2026-03-02T14:00:00Z', '2026-03-02T14:30:00Z', '2026-03-02T15:00:00Z', '2026-03-02T15:30:00Z']);
+      assert.deepEqual(starts, [
+        '2026-03-02T14:00:00Z',
+        '2026-03-02T14:30:00Z',
+        '2026-03-02T15:00:00Z',
+        '2026-03-02T15:30:00Z',
+      ]);
       const res = await book(t.app, host, 'panel', '2026-03-02T14:00:00Z');
       assert.equal(res.status, 201);
       assert.deepEqual(res.body.hosts.sort(), [host.username, colleague.username].sort());
-      assert.ok(!(await slotStarts(t.app, colleague, 'solo', 'date=2026-03-02&timezone=UTC')).includes('2026-03-02T14:00:00Z'));
+      assert.ok(
+        !(await slotStarts(t.app, colleague, 'solo', 'date=2026-03-02&timezone=UTC')).includes('2026-03-02T14:00:00Z'),
+      );
       // When one host is taken, the collective slot is gone and cannot be booked.
       assert.equal((await book(t.app, colleague, 'solo', '2026-03-02T15:00:00Z')).status, 201);
-      assert.ok(!(await slotStarts(t.app, host, 'panel', 'date=2026-03-02&timezone=UTC')).includes('2026-03-02T15:00:00Z'));
+      assert.ok(
+        !(await slotStarts(t.app, host, 'panel', 'date=2026-03-02&timezone=UTC')).includes('2026-03-02T15:00:00Z'),
+      );
       assert.ok(isProblem(await book(t.app, host, 'panel', '2026-03-02T15:00:00Z'), 409));
     });
 
@@ -228,7 +288,9 @@ for (const store of STORES) {
       assert.equal(b.status, 201);
       assert.notDeepEqual(a.body.hosts, b.body.hosts, 'the busy host is skipped');
       assert.ok(isProblem(await bookAt('2026-03-03T09:00:00+01:00', 3), 409), 'no host is free');
-      assert.ok(!(await slotStarts(t.app, host, 'rr', `date=2026-03-03&${BERLIN}`)).includes('2026-03-03T09:00:00+01:00'));
+      assert.ok(
+        !(await slotStarts(t.app, host, 'rr', `date=2026-03-03&${BERLIN}`)).includes('2026-03-03T09:00:00+01:00'),
+      );
       const c = await bookAt('2026-03-03T10:00:00+01:00', 4);
       assert.deepEqual(c.body.hosts, a.body.hosts, 'the least recently booked host comes next');
       const d = await bookAt('2026-03-03T11:00:00+01:00', 5);
@@ -238,8 +300,16 @@ for (const store of STORES) {
     it('a host who has not accepted is never offered nor held: collective offers nothing, round robin only who accepted', async () => {
       const colleague = await newHost(t.app);
       await createEventType(t.app, colleague, { slug: 'own' });
-      const panel = await createEventType(t.app, host, { slug: 'panel', kind: 'collective', hosts: [host.username, colleague.username] });
-      const rr = await createEventType(t.app, host, { slug: 'rr', kind: 'round_robin', hosts: [colleague.username, host.username] });
+      const panel = await createEventType(t.app, host, {
+        slug: 'panel',
+        kind: 'collective',
+        hosts: [host.username, colleague.username],
+      });
+      const rr = await createEventType(t.app, host, {
+        slug: 'rr',
+        kind: 'round_robin',
+        hosts: [colleague.username, host.username],
+      });
       await createEventType(t.app, host, { slug: 'theirs', kind: 'round_robin', hosts: [colleague.username] });
       const day = `date=2026-03-03&${BERLIN}`;
       const link = await call(t.app, 'GET', `/api/v1/public/${host.username}/panel`);
@@ -253,8 +323,14 @@ for (const store of STORES) {
       const first = await book(t.app, host, 'rr', '2026-03-03T10:00:00+01:00');
       assert.deepEqual(first.body.hosts, [host.username], 'only the owner, who accepted, is booked');
       assert.ok(!(await slotStarts(t.app, host, 'rr', day)).includes('2026-03-03T10:00:00+01:00'));
-      assert.ok(isProblem(await book(t.app, host, 'rr', '2026-03-03T10:00:00+01:00'), 409), 'the colleague is not booked instead');
-      assert.ok((await slotStarts(t.app, colleague, 'own', day)).includes('2026-03-03T09:00:00+01:00'), 'nothing is held in their calendar');
+      assert.ok(
+        isProblem(await book(t.app, host, 'rr', '2026-03-03T10:00:00+01:00'), 409),
+        'the colleague is not booked instead',
+      );
+      assert.ok(
+        (await slotStarts(t.app, colleague, 'own', day)).includes('2026-03-03T09:00:00+01:00'),
+        'nothing is held in their calendar',
+      );
       assert.ok((await slotStarts(t.app, colleague, 'own', day)).includes('2026-03-03T10:00:00+01:00'));
 
       await acceptHosting(t.app, colleague, panel.id);
@@ -263,7 +339,10 @@ for (const store of STORES) {
       const second = await book(t.app, host, 'rr', '2026-03-03T10:00:00+01:00');
       assert.equal(second.status, 201, second.text);
       assert.deepEqual(second.body.hosts, [colleague.username]);
-      assert.ok(!(await slotStarts(t.app, colleague, 'own', day)).includes('2026-03-03T10:00:00+01:00'), 'now their time is held');
+      assert.ok(
+        !(await slotStarts(t.app, colleague, 'own', day)).includes('2026-03-03T10:00:00+01:00'),
+        'now their time is held',
+      );
     });
 
     it('DST: a New York host seen from Berlin while only one of them has changed clocks', async () => {
@@ -277,7 +356,9 @@ for (const store of STORES) {
       assert.equal(await first('2026-11-03'), '2026-11-03T15:00:00+01:00'); // US back on November 1: 6 h
       const last = (await slotStarts(t.app, ny, 'dst', `date=2026-03-12&${BERLIN}`)).at(-1);
       assert.equal(last, '2026-03-12T21:30:00+01:00');
-      const res = await book(t.app, ny, 'dst', '2026-03-12T14:00:00+01:00', { invitee: { name: 'B', email: 'b@example.com', timezone: 'Europe/Berlin' } });
+      const res = await book(t.app, ny, 'dst', '2026-03-12T14:00:00+01:00', {
+        invitee: { name: 'B', email: 'b@example.com', timezone: 'Europe/Berlin' },
+      });
       assert.equal(res.status, 201);
       assert.equal(res.body.start, '2026-03-12T14:00:00+01:00');
       const hostSide = await call(t.app, 'GET', `/api/v1/bookings/${res.body.id}`, { token: ny.token });

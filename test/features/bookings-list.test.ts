@@ -22,7 +22,13 @@ for (const store of STORES) {
       assert.equal((await book(t.app, host, et.slug, '2026-03-04T09:00:00Z')).status, 201);
       const meeting = await call(t.app, 'POST', '/api/v1/meetings', {
         token: host.token,
-        body: { title: 'Sync', start: '2026-03-03T10:00:00Z', duration: 30, participants: [colleague.username], recurrence: 'FREQ=WEEKLY;COUNT=2' },
+        body: {
+          title: 'Sync',
+          start: '2026-03-03T10:00:00Z',
+          duration: 30,
+          participants: [colleague.username],
+          recurrence: 'FREQ=WEEKLY;COUNT=2',
+        },
       });
       assert.equal(meeting.status, 201, meeting.text);
       return { host, colleague, slug: et.slug, meetingId: meeting.body.id };
@@ -46,7 +52,10 @@ for (const store of STORES) {
       assert.equal(occurrence.occurrence, 1);
       assert.equal(occurrence.title, 'Sync');
       const theirs = await call(t.app, 'GET', '/api/v1/bookings', { token: colleague.token });
-      assert.deepEqual(theirs.body.data.map((x: any) => x.kind), ['meeting', 'meeting']);
+      assert.deepEqual(
+        theirs.body.data.map((x: any) => x.kind),
+        ['meeting', 'meeting'],
+      );
     });
 
     it('pages through the merged list one at a time, each entry exactly once', async () => {
@@ -54,7 +63,9 @@ for (const store of STORES) {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: any = await call(t.app, 'GET', `/api/v1/bookings?limit=1${cursor ? `&cursor=${cursor}` : ''}`, { token: host.token });
+        const page: any = await call(t.app, 'GET', `/api/v1/bookings?limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: host.token,
+        });
         assert.equal(page.status, 200, page.text);
         assert.ok(page.body.data.length <= 1);
         seen.push(...page.body.data.map((x: any) => `${x.kind}:${x.id}`));
@@ -67,12 +78,23 @@ for (const store of STORES) {
     it('filters apply to meetings too; an event type filter leaves them out', async () => {
       const { host, slug, meetingId } = await setUp();
       const byType = await call(t.app, 'GET', `/api/v1/bookings?event_type=${slug}`, { token: host.token });
-      assert.deepEqual(byType.body.data.map((x: any) => x.kind), ['booking', 'booking']);
-      const window = await call(t.app, 'GET', '/api/v1/bookings?from=2026-03-03&to=2026-03-03&timezone=UTC', { token: host.token });
-      assert.deepEqual(window.body.data.map((x: any) => x.kind), ['meeting']);
+      assert.deepEqual(
+        byType.body.data.map((x: any) => x.kind),
+        ['booking', 'booking'],
+      );
+      const window = await call(t.app, 'GET', '/api/v1/bookings?from=2026-03-03&to=2026-03-03&timezone=UTC', {
+        token: host.token,
+      });
+      assert.deepEqual(
+        window.body.data.map((x: any) => x.kind),
+        ['meeting'],
+      );
       await call(t.app, 'POST', `/api/v1/meetings/${meetingId}/occurrences/2/cancel`, { token: host.token });
       const cancelled = await call(t.app, 'GET', '/api/v1/bookings?status=cancelled', { token: host.token });
-      assert.deepEqual(cancelled.body.data.map((x: any) => [x.kind, x.occurrence]), [['meeting', 2]]);
+      assert.deepEqual(
+        cancelled.body.data.map((x: any) => [x.kind, x.occurrence]),
+        [['meeting', 2]],
+      );
     });
 
     it('a block over a booking names the booking with its own times, not the buffered hold', async () => {

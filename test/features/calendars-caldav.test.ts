@@ -8,15 +8,29 @@ import { dav, startRadicale, type Radicale } from '../helpers/radicale';
 import { book, createEventType, newHost, type Host } from './booking-helpers';
 
 const event = (uid: string, start: string, end: string, extra: string[] = []) =>
-  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z',
-    `DTSTART:${start}`, `DTEND:${end}`, 'SUMMARY:Dentist & <private>', ...extra, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//test//EN',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20260101T000000Z',
+    `DTSTART:${start}`,
+    `DTEND:${end}`,
+    'SUMMARY:Dentist & <private>',
+    ...extra,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 
 for (const store of STORES) {
   describe(`CalDAV calendars [${store}]`, () => {
     let t: TestApp;
     let host: Host;
     let radicale: Radicale;
-    const put = (uid: string, ics: string) => dav(radicale.base, 'ada', 'pw-ada', 'PUT', `/ada/work/${uid}.ics`, ics, { 'content-type': 'text/calendar' });
+    const put = (uid: string, ics: string) =>
+      dav(radicale.base, 'ada', 'pw-ada', 'PUT', `/ada/work/${uid}.ics`, ics, { 'content-type': 'text/calendar' });
     before(async () => {
       radicale = await startRadicale({ ada: 'pw-ada' });
       assert.equal((await dav(radicale.base, 'ada', 'pw-ada', 'MKCALENDAR', '/ada/work/')).status, 201);
@@ -30,17 +44,28 @@ for (const store of STORES) {
     });
 
     const day = async (date: string) => {
-      const res = await call(t.app, 'GET', `/api/v1/me/availability?from=${date}&to=${date}&timezone=UTC`, { token: host.token });
+      const res = await call(t.app, 'GET', `/api/v1/me/availability?from=${date}&to=${date}&timezone=UTC`, {
+        token: host.token,
+      });
       return res.body.days[0].intervals.map((i: any) => `${i.start.slice(11, 16)}-${i.end.slice(11, 16)}`);
     };
 
     it('linking reads the events in the horizon; busy time blocks availability; the password is never shown', async () => {
       assert.equal((await put('a1', event('a1', '20260304T100000Z', '20260304T110000Z'))).status, 201);
-      assert.equal((await put('a2', event('a2', '20260304T140000Z', '20260304T150000Z', ['TRANSP:TRANSPARENT']))).status, 201);
+      assert.equal(
+        (await put('a2', event('a2', '20260304T140000Z', '20260304T150000Z', ['TRANSP:TRANSPARENT']))).status,
+        201,
+      );
       assert.equal((await put('a3', event('a3', '20250101T100000Z', '20250101T110000Z'))).status, 201);
       const linked = await call(t.app, 'POST', '/api/v1/calendars', {
         token: host.token,
-        body: { provider: 'caldav', url: `${radicale.base}/ada/work/`, username: 'ada', password: 'pw-ada', name: 'Work' },
+        body: {
+          provider: 'caldav',
+          url: `${radicale.base}/ada/work/`,
+          username: 'ada',
+          password: 'pw-ada',
+          name: 'Work',
+        },
       });
       assert.equal(linked.status, 201, linked.text);
       assert.deepEqual([linked.body.provider, linked.body.status, linked.body.busy_intervals], ['caldav', 'ok', 1]);
@@ -55,7 +80,10 @@ for (const store of STORES) {
 
     it('chosen for writing, it gets each booking as an event, and loses it when the booking is cancelled', async () => {
       const [cal] = (await call(t.app, 'GET', '/api/v1/calendars', { token: host.token })).body.data;
-      const chosen = await call(t.app, 'PATCH', `/api/v1/calendars/${cal.id}`, { token: host.token, body: { write_bookings: true } });
+      const chosen = await call(t.app, 'PATCH', `/api/v1/calendars/${cal.id}`, {
+        token: host.token,
+        body: { write_bookings: true },
+      });
       assert.equal(chosen.status, 200, chosen.text);
       assert.equal(chosen.body.write_bookings, true);
       await createEventType(t.app, host, { slug: 'intro', title: 'Intro' });
@@ -74,7 +102,10 @@ for (const store of STORES) {
       const synced = await call(t.app, 'POST', `/api/v1/calendars/${cal.id}/sync`, { token: host.token });
       assert.equal(synced.body.busy_intervals, 2);
 
-      const cancelled = await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/cancel`, { token: host.token, body: {} });
+      const cancelled = await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/cancel`, {
+        token: host.token,
+        body: {},
+      });
       assert.equal(cancelled.status, 200, cancelled.text);
       for (let i = 0; i < 250 && got.status !== 404; i++) {
         await new Promise((r) => setTimeout(r, 20));
@@ -95,7 +126,10 @@ for (const store of STORES) {
         body: { provider: 'caldav', url: `${radicale.base}/ada/none/`, username: 'ada', password: 'pw-ada' },
       });
       assert.ok(isProblem(missing, 422), missing.text);
-      const noPassword = await call(t.app, 'POST', '/api/v1/calendars', { token: host.token, body: { provider: 'caldav', url: `${radicale.base}/ada/work/`, username: 'ada' } });
+      const noPassword = await call(t.app, 'POST', '/api/v1/calendars', {
+        token: host.token,
+        body: { provider: 'caldav', url: `${radicale.base}/ada/work/`, username: 'ada' },
+      });
       assert.ok(isProblem(noPassword, 400), noPassword.text);
       assert.equal((await call(t.app, 'GET', '/api/v1/calendars', { token: host.token })).body.data.length, 1);
     });

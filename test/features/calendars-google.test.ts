@@ -20,13 +20,17 @@ async function googleStandIn() {
     req.on('data', (d) => (body += d));
     req.on('end', () => {
       const url = new URL(req.url!, 'http://x');
-      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      const json = (status: number, value: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       if (url.pathname === '/token') {
         const form = new URLSearchParams(body);
         state.tokenRequests.push(form);
-        if (form.get('client_id') !== 'cid' || form.get('client_secret') !== 'csecret') return json(401, { error: 'invalid_client' });
-        if (form.get('grant_type') === 'authorization_code' && form.get('code') === 'good-code') return json(200, { access_token: 'at-1', refresh_token: 'rt-secret-1', expires_in: 3600 });
-        if (form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === 'rt-secret-1') return json(200, { access_token: 'at-2', expires_in: 3600 });
+        if (form.get('client_id') !== 'cid' || form.get('client_secret') !== 'csecret')
+          return json(401, { error: 'invalid_client' });
+        if (form.get('grant_type') === 'authorization_code' && form.get('code') === 'good-code')
+          return json(200, { access_token: 'at-1', refresh_token: 'rt-secret-1', expires_in: 3600 });
+        if (form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === 'rt-secret-1')
+          return json(200, { access_token: 'at-2', expires_in: 3600 });
         return json(400, { error: 'invalid_grant' });
       }
       if (!/^Bearer at-[12]$/.test(String(req.headers.authorization))) return json(401, { error: 'unauthenticated' });
@@ -34,7 +38,12 @@ async function googleStandIn() {
         const ask = JSON.parse(body);
         // Like Google: the events in the calendar are busy time too (the bookings written there included).
         const events = [...state.events.values()].map((e) => ({ start: e.start.dateTime, end: e.end.dateTime }));
-        return json(200, { kind: 'calendar#freeBusy', timeMin: ask.timeMin, timeMax: ask.timeMax, calendars: { [ask.items[0].id]: { busy: [...state.busy, ...events] } } });
+        return json(200, {
+          kind: 'calendar#freeBusy',
+          timeMin: ask.timeMin,
+          timeMax: ask.timeMax,
+          calendars: { [ask.items[0].id]: { busy: [...state.busy, ...events] } },
+        });
       }
       const m = /^\/calendar\/v3\/calendars\/primary\/events(?:\/([^/]+))?$/.exec(url.pathname);
       if (m) {
@@ -49,7 +58,8 @@ async function googleStandIn() {
           state.events.set(id, { ...JSON.parse(body), id });
           return json(200, state.events.get(id));
         }
-        if (req.method === 'DELETE' && id) return state.events.delete(id) ? res.writeHead(204).end() : json(410, { error: 'gone' });
+        if (req.method === 'DELETE' && id)
+          return state.events.delete(id) ? res.writeHead(204).end() : json(410, { error: 'gone' });
       }
       json(404, { error: 'no such endpoint' });
     });
@@ -83,9 +93,9 @@ for (const store of STORES) {
     });
 
     const day = async (date: string) =>
-      (await call(t.app, 'GET', `/api/v1/me/availability?from=${date}&to=${date}&timezone=UTC`, { token: host.token })).body.days[0].intervals.map(
-        (i: any) => `${i.start.slice(11, 16)}-${i.end.slice(11, 16)}`,
-      );
+      (
+        await call(t.app, 'GET', `/api/v1/me/availability?from=${date}&to=${date}&timezone=UTC`, { token: host.token })
+      ).body.days[0].intervals.map((i: any) => `${i.start.slice(11, 16)}-${i.end.slice(11, 16)}`);
 
     it('consent, callback, free/busy: the primary calendar is linked and its busy time counts; the refresh token is sealed', async () => {
       const authorize = await call(t.app, 'GET', '/api/v1/calendars/google/authorize', { token: host.token });
@@ -97,16 +107,33 @@ for (const store of STORES) {
       assert.equal(consent.searchParams.get('access_type'), 'offline');
       const state = consent.searchParams.get('state')!;
 
-      assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/calendars/google/callback?code=good-code&state=${state}x`), 400), 'a forged state');
-      assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/calendars/google/callback?code=bad-code&state=${state}`), 422), 'a refused code');
-      assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/calendars/google/callback?error=access_denied&state=${state}`), 400));
+      assert.ok(
+        isProblem(await call(t.app, 'GET', `/api/v1/calendars/google/callback?code=good-code&state=${state}x`), 400),
+        'a forged state',
+      );
+      assert.ok(
+        isProblem(await call(t.app, 'GET', `/api/v1/calendars/google/callback?code=bad-code&state=${state}`), 422),
+        'a refused code',
+      );
+      assert.ok(
+        isProblem(
+          await call(t.app, 'GET', `/api/v1/calendars/google/callback?error=access_denied&state=${state}`),
+          400,
+        ),
+      );
 
       g.state.busy = [{ start: '2026-03-04T10:00:00Z', end: '2026-03-04T11:30:00Z' }];
-      const linked = await call(t.app, 'GET', `/api/v1/calendars/google/callback?code=good-code&state=${encodeURIComponent(state)}`);
+      const linked = await call(
+        t.app,
+        'GET',
+        `/api/v1/calendars/google/callback?code=good-code&state=${encodeURIComponent(state)}`,
+      );
       assert.equal(linked.status, 201, linked.text);
       assert.deepEqual([linked.body.provider, linked.body.status, linked.body.busy_intervals], ['google', 'ok', 1]);
       assert.deepEqual(await day('2026-03-04'), ['09:00-10:00', '11:30-17:00']);
-      const [row] = await t.store.db.query<Record<string, unknown>>('SELECT * FROM calendars WHERE id = $1', [linked.body.id]);
+      const [row] = await t.store.db.query<Record<string, unknown>>('SELECT * FROM calendars WHERE id = $1', [
+        linked.body.id,
+      ]);
       assert.ok(!JSON.stringify(row).includes('rt-secret-1'), 'the refresh token is stored sealed');
 
       g.state.busy = [];
@@ -117,7 +144,15 @@ for (const store of STORES) {
 
     it('chosen for writing, it gets each booking as an event, moved with it and deleted when cancelled', async () => {
       const [cal] = (await call(t.app, 'GET', '/api/v1/calendars', { token: host.token })).body.data;
-      assert.equal((await call(t.app, 'PATCH', `/api/v1/calendars/${cal.id}`, { token: host.token, body: { write_bookings: true } })).status, 200);
+      assert.equal(
+        (
+          await call(t.app, 'PATCH', `/api/v1/calendars/${cal.id}`, {
+            token: host.token,
+            body: { write_bookings: true },
+          })
+        ).status,
+        200,
+      );
       await createEventType(t.app, host, { slug: 'intro', title: 'Intro', duration: 60, slot_interval: 30 });
       const booked = await book(t.app, host, 'intro', '2026-03-05T09:00:00Z');
       assert.equal(booked.status, 201, booked.text);
@@ -131,12 +166,22 @@ for (const store of STORES) {
       assert.match(g.state.events.get(id).summary, /^Intro with /);
 
       // Read back, Google shows the booking as busy: moving it onto part of its own time still works.
-      assert.equal((await call(t.app, 'POST', `/api/v1/calendars/${cal.id}/sync`, { token: host.token })).body.busy_intervals, 1);
-      const moved = await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/reschedule`, { token: host.token, body: { start: '2026-03-05T09:30:00Z' } });
+      assert.equal(
+        (await call(t.app, 'POST', `/api/v1/calendars/${cal.id}/sync`, { token: host.token })).body.busy_intervals,
+        1,
+      );
+      const moved = await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/reschedule`, {
+        token: host.token,
+        body: { start: '2026-03-05T09:30:00Z' },
+      });
       assert.equal(moved.status, 200, moved.text);
       await until(() => g.state.events.get(id)?.start.dateTime === '2026-03-05T09:30:00.000Z');
 
-      assert.equal((await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/cancel`, { token: host.token, body: {} })).status, 200);
+      assert.equal(
+        (await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/cancel`, { token: host.token, body: {} }))
+          .status,
+        200,
+      );
       await until(() => !g.state.events.has(id));
     });
   });

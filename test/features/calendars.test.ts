@@ -10,8 +10,18 @@ import { createEventType, newHost, type Host } from './booking-helpers';
 
 const ics = (...events: [string, string][]) =>
   [
-    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN',
-    ...events.flatMap(([start, end], i) => ['BEGIN:VEVENT', `UID:e${i}@test`, 'DTSTAMP:20260101T000000Z', `DTSTART:${start}`, `DTEND:${end}`, 'SUMMARY:Private', 'END:VEVENT']),
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//test//EN',
+    ...events.flatMap(([start, end], i) => [
+      'BEGIN:VEVENT',
+      `UID:e${i}@test`,
+      'DTSTAMP:20260101T000000Z',
+      `DTSTART:${start}`,
+      `DTEND:${end}`,
+      'SUMMARY:Private',
+      'END:VEVENT',
+    ]),
     'END:VCALENDAR',
   ].join('\r\n');
 
@@ -21,11 +31,18 @@ async function feedServer() {
   const server = http.createServer((req, res) => {
     state.reads++;
     if (state.status !== 200) return res.writeHead(state.status).end('down');
-    res.writeHead(200, { 'content-type': 'text/calendar' }).end(req.url === '/secret/basic.ics' ? state.body : 'not a calendar');
+    res
+      .writeHead(200, { 'content-type': 'text/calendar' })
+      .end(req.url === '/secret/basic.ics' ? state.body : 'not a calendar');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { state, url: `${base}/secret/basic.ics`, base, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    state,
+    url: `${base}/secret/basic.ics`,
+    base,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 for (const store of STORES) {
@@ -52,11 +69,16 @@ for (const store of STORES) {
       return res.body.days[0].intervals.map((i: any) => `${i.start.slice(11, 16)}-${i.end.slice(11, 16)}`);
     };
     const slots = async (date: string) =>
-      (await call(t.app, 'GET', `/api/v1/public/${host.username}/intro/slots?date=${date}&timezone=UTC`)).body.slots.map((s: any) => s.start.slice(11, 16));
+      (
+        await call(t.app, 'GET', `/api/v1/public/${host.username}/intro/slots?date=${date}&timezone=UTC`)
+      ).body.slots.map((s: any) => s.start.slice(11, 16));
 
     it('linking reads the feed at once; its busy time blocks availability, slots and meetings, for others too', async () => {
       feed.state.body = ics(['20260304T100000Z', '20260304T110000Z'], ['20260305T090000Z', '20260305T170000Z']);
-      const linked = await call(t.app, 'POST', '/api/v1/calendars', { token: host.token, body: { provider: 'ics', url: feed.url, name: 'Work' } });
+      const linked = await call(t.app, 'POST', '/api/v1/calendars', {
+        token: host.token,
+        body: { provider: 'ics', url: feed.url, name: 'Work' },
+      });
       assert.equal(linked.status, 201, linked.text);
       assert.deepEqual([linked.body.status, linked.body.busy_intervals, linked.body.name], ['ok', 2, 'Work']);
       assert.ok(!linked.body.url.includes('secret'), 'the feed URL is a secret: shown as scheme and host');
@@ -74,7 +96,12 @@ for (const store of STORES) {
       const other = await signUp(t.app, { timezone: 'UTC' });
       const meeting = await call(t.app, 'POST', '/api/v1/meetings', {
         token: other.token,
-        body: { title: 'Sync', start: '2026-03-04T10:00:00Z', end: '2026-03-04T10:30:00Z', participants: [host.username] },
+        body: {
+          title: 'Sync',
+          start: '2026-03-04T10:00:00Z',
+          end: '2026-03-04T10:30:00Z',
+          participants: [host.username],
+        },
       });
       assert.ok(isProblem(meeting, 409), meeting.text);
       assert.equal(meeting.body.conflicts[0].reason, 'conflict');
@@ -100,7 +127,11 @@ for (const store of STORES) {
       const failed = await call(t.app, 'POST', `/api/v1/calendars/${cal.id}/sync`, { token: host.token });
       assert.equal(failed.status, 200);
       assert.deepEqual([failed.body.status, failed.body.error, failed.body.busy_intervals], ['error', 'HTTP 503', 1]);
-      assert.deepEqual(await day('2026-03-04'), ['09:00-13:00', '14:00-17:00'], 'the busy time read before still counts');
+      assert.deepEqual(
+        await day('2026-03-04'),
+        ['09:00-13:00', '14:00-17:00'],
+        'the busy time read before still counts',
+      );
       feed.state.status = 200;
       const back = await call(t.app, 'POST', `/api/v1/calendars/${cal.id}/sync`, { token: host.token });
       assert.deepEqual([back.body.status, back.body.error], ['ok', null]);
@@ -117,17 +148,28 @@ for (const store of STORES) {
       ] as const) {
         const res = await call(t.app, 'POST', '/api/v1/calendars', { token: host.token, body });
         assert.ok(isProblem(res, status), `${JSON.stringify(body)}: ${res.status} ${res.text}`);
-        assert.ok(res.body.errors?.some((e: any) => e.field === field), JSON.stringify(res.body));
+        assert.ok(
+          res.body.errors?.some((e: any) => e.field === field),
+          JSON.stringify(res.body),
+        );
       }
       const list = (await call(t.app, 'GET', '/api/v1/calendars', { token: host.token })).body.data;
       assert.equal(list.length, 1);
       const stranger = await signUp(t.app);
       assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/calendars/${list[0].id}`, { token: stranger.token }), 404));
-      assert.ok(isProblem(await call(t.app, 'DELETE', `/api/v1/calendars/${list[0].id}`, { token: stranger.token }), 404));
+      assert.ok(
+        isProblem(await call(t.app, 'DELETE', `/api/v1/calendars/${list[0].id}`, { token: stranger.token }), 404),
+      );
       assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/calendars'), 401));
-      const readOnly = await call(t.app, 'PATCH', `/api/v1/calendars/${list[0].id}`, { token: host.token, body: { write_bookings: true } });
+      const readOnly = await call(t.app, 'PATCH', `/api/v1/calendars/${list[0].id}`, {
+        token: host.token,
+        body: { write_bookings: true },
+      });
       assert.ok(isProblem(readOnly, 400), 'a feed is read-only: bookings cannot be written into it');
-      const renamed = await call(t.app, 'PATCH', `/api/v1/calendars/${list[0].id}`, { token: host.token, body: { name: 'Office' } });
+      const renamed = await call(t.app, 'PATCH', `/api/v1/calendars/${list[0].id}`, {
+        token: host.token,
+        body: { name: 'Office' },
+      });
       assert.equal(renamed.body.name, 'Office');
       assert.equal((await call(t.app, 'DELETE', `/api/v1/calendars/${list[0].id}`, { token: host.token })).status, 204);
       assert.deepEqual(await day('2026-03-04'), ['09:00-17:00']);

@@ -79,33 +79,61 @@ for (const store of STORES) {
       assert.equal(booked.status, 201, booked.text);
       let mails = (await outbox()).filter((m) => m.booking_id === booked.body.id);
       const to = (who: string) => mails.filter((m) => m.to === who);
-      assert.deepEqual(mails.map((m) => m.status), ['kept', 'kept', 'kept']);
+      assert.deepEqual(
+        mails.map((m) => m.status),
+        ['kept', 'kept', 'kept'],
+      );
       const [invitee] = to('ivy@example.com');
       const [hostMail] = to(host.user.email);
       assert.ok(invitee && hostMail && to('gus@example.com').length === 1, JSON.stringify(mails.map((m) => m.to)));
       assert.match(invitee.subject, /^Confirmed: Intro with /);
       assert.match(invitee.text, /Wednesday 4 March 2026, 04:00–04:30 \(America\/New_York\)/);
       assert.match(hostMail.text, /Wednesday 4 March 2026, 10:00–10:30 \(Europe\/Berlin\)/);
-      assert.ok(invitee.text.includes(booked.body.cancel_url) && invitee.text.includes(booked.body.reschedule_url), 'the invitee gets their links');
+      assert.ok(
+        invitee.text.includes(booked.body.cancel_url) && invitee.text.includes(booked.body.reschedule_url),
+        'the invitee gets their links',
+      );
       assert.ok(!hostMail.text.includes(tokenOf(booked.body.cancel_url)), 'the host does not');
       assert.ok(!to('gus@example.com')[0].text.includes(tokenOf(booked.body.cancel_url)), 'nor do guests');
       assert.match(hostMail.text, /Invitee: Ivy <ivy@example.com>/);
       const first = icsEvent(invitee.ics);
-      assert.deepEqual([first.method, first.start, invitee.ics_method], ['REQUEST', '2026-03-04T09:00:00.000Z', 'REQUEST']);
+      assert.deepEqual(
+        [first.method, first.start, invitee.ics_method],
+        ['REQUEST', '2026-03-04T09:00:00.000Z', 'REQUEST'],
+      );
 
       const token = tokenOf(booked.body.reschedule_url);
-      assert.equal((await call(t.app, 'POST', `/api/v1/public/bookings/${token}/reschedule`, { body: { start: '2026-03-04T11:00:00+01:00' } })).status, 200);
-      assert.equal((await call(t.app, 'POST', `/api/v1/public/bookings/${token}/cancel`, { body: { reason: 'Flu' } })).status, 200);
+      assert.equal(
+        (
+          await call(t.app, 'POST', `/api/v1/public/bookings/${token}/reschedule`, {
+            body: { start: '2026-03-04T11:00:00+01:00' },
+          })
+        ).status,
+        200,
+      );
+      assert.equal(
+        (await call(t.app, 'POST', `/api/v1/public/bookings/${token}/cancel`, { body: { reason: 'Flu' } })).status,
+        200,
+      );
       mails = (await outbox()).filter((m) => m.booking_id === booked.body.id).reverse(); // oldest first
       assert.equal(mails.length, 9);
       const forIvy = mails.filter((m) => m.to === 'ivy@example.com');
-      assert.deepEqual(forIvy.map((m) => m.subject.split(':')[0]), ['Confirmed', 'Rescheduled', 'Cancelled']);
+      assert.deepEqual(
+        forIvy.map((m) => m.subject.split(':')[0]),
+        ['Confirmed', 'Rescheduled', 'Cancelled'],
+      );
       assert.match(forIvy[1].text, /Was: Wednesday 4 March 2026, 04:00–04:30/);
       assert.match(forIvy[2].text, /Reason: Flu/);
       const events = forIvy.map((m) => icsEvent(m.ics));
-      assert.deepEqual(events.map((e) => e.method), ['REQUEST', 'REQUEST', 'CANCEL']);
+      assert.deepEqual(
+        events.map((e) => e.method),
+        ['REQUEST', 'REQUEST', 'CANCEL'],
+      );
       assert.equal(new Set(events.map((e) => e.uid)).size, 1, 'one UID for the booking');
-      assert.ok(events[0]!.sequence < events[1]!.sequence && events[1]!.sequence < events[2]!.sequence, 'SEQUENCE grows');
+      assert.ok(
+        events[0]!.sequence < events[1]!.sequence && events[1]!.sequence < events[2]!.sequence,
+        'SEQUENCE grows',
+      );
       assert.equal(events[1]!.start, '2026-03-04T10:00:00.000Z');
     });
 
@@ -116,17 +144,25 @@ for (const store of STORES) {
       await acceptHosting(t.app, b, rr.id);
       // The owner is away on the 9th: the booking goes to the colleague; who is away on the 10th.
       const away = (u: Host, date: string) =>
-        call(t.app, 'PUT', '/api/v1/me/availability/dates', { token: u.token, body: { timezone: 'UTC', dates: [{ date, intervals: [] }] } });
+        call(t.app, 'PUT', '/api/v1/me/availability/dates', {
+          token: u.token,
+          body: { timezone: 'UTC', dates: [{ date, intervals: [] }] },
+        });
       assert.equal((await away(a, '2026-03-09')).status, 200);
       assert.equal((await away(b, '2026-03-10')).status, 200);
       const booked = await book(t.app, a, 'rr', '2026-03-09T10:00:00Z');
       assert.equal(booked.status, 201, booked.text);
       assert.deepEqual(booked.body.hosts, [b.username]);
-      const moved = await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/reschedule`, { token: a.token, body: { start: '2026-03-10T10:00:00Z' } });
+      const moved = await call(t.app, 'POST', `/api/v1/bookings/${booked.body.id}/reschedule`, {
+        token: a.token,
+        body: { start: '2026-03-10T10:00:00Z' },
+      });
       assert.equal(moved.status, 200, moved.text);
       assert.deepEqual(moved.body.hosts, [a.username]);
       const [from, to] = [b, a];
-      const mails = (await outbox()).filter((m) => m.booking_id === booked.body.id && m.event === 'booking.rescheduled');
+      const mails = (await outbox()).filter(
+        (m) => m.booking_id === booked.body.id && m.event === 'booking.rescheduled',
+      );
       const forFormer = mails.filter((m) => m.to === from.user.email);
       const forNew = mails.filter((m) => m.to === to.user.email);
       assert.equal(forFormer.length, 1, JSON.stringify(mails.map((m) => m.to)));
@@ -153,7 +189,11 @@ for (const store of STORES) {
     let smtp: Awaited<ReturnType<typeof smtpStandIn>>;
     before(async () => {
       smtp = await smtpStandIn();
-      t = await startApp(store, { SMTP_URL: smtp.url, MAIL_FROM: 'Bookings <bookings@example.com>', ADMIN_USERNAMES: 'smtpadmin' });
+      t = await startApp(store, {
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'Bookings <bookings@example.com>',
+        ADMIN_USERNAMES: 'smtpadmin',
+      });
       t.clock.set('2026-03-02T06:00:00Z');
       host = await newHost(t.app, 'UTC');
       await createEventType(t.app, host, { slug: 'intro', title: 'Intro' });
@@ -184,7 +224,13 @@ for (const store of STORES) {
         if (rows.length >= 2 && rows.every((r) => r.status === 'sent')) break;
         await new Promise((r) => setTimeout(r, 20));
       }
-      assert.deepEqual(rows.map((r) => [r.status, r.text, r.ics, r.attempts]), [['sent', null, null, 1], ['sent', null, null, 1]]);
+      assert.deepEqual(
+        rows.map((r) => [r.status, r.text, r.ics, r.attempts]),
+        [
+          ['sent', null, null, 1],
+          ['sent', null, null, 1],
+        ],
+      );
     });
   });
 }

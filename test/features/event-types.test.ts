@@ -16,7 +16,10 @@ for (const store of STORES) {
     after(() => t.close());
 
     it('creates an event type with sensible defaults and reads it back', async () => {
-      const res = await call(t.app, 'POST', '/api/v1/event-types', { token: host.token, body: { slug: 'intro', title: 'Intro <call>' } });
+      const res = await call(t.app, 'POST', '/api/v1/event-types', {
+        token: host.token,
+        body: { slug: 'intro', title: 'Intro <call>' },
+      });
       assert.equal(res.status, 201);
       const et = res.body;
       assert.equal(et.slug, 'intro');
@@ -35,7 +38,10 @@ for (const store of STORES) {
     });
 
     it('stores every field of the spec', async () => {
-      const schedule = await createSchedule(t.app, host, { timezone: 'Europe/Berlin', weekly: { saturday: [{ start: '10:00', end: '12:00' }] } });
+      const schedule = await createSchedule(t.app, host, {
+        timezone: 'Europe/Berlin',
+        weekly: { saturday: [{ start: '10:00', end: '12:00' }] },
+      });
       const body = {
         slug: 'workshop',
         title: 'Workshop',
@@ -63,7 +69,19 @@ for (const store of STORES) {
       assert.deepEqual(et.durations, [90, 60]);
       assert.equal(et.schedule_id, schedule.id);
       assert.deepEqual(et.schedules, [{ schedule_id: schedule.id, expires_on: '2026-06-30' }]);
-      for (const key of ['kind', 'seats', 'slot_interval', 'date_range', 'single_use', 'buffer_before', 'buffer_after', 'min_notice', 'max_per_day', 'location', 'active'] as const) {
+      for (const key of [
+        'kind',
+        'seats',
+        'slot_interval',
+        'date_range',
+        'single_use',
+        'buffer_before',
+        'buffer_after',
+        'min_notice',
+        'max_per_day',
+        'location',
+        'active',
+      ] as const) {
         assert.deepEqual(et[key], body[key], key);
       }
       assert.deepEqual(et.questions, body.questions);
@@ -74,7 +92,14 @@ for (const store of STORES) {
       const other = await newHost(t.app);
       const res = await call(t.app, 'POST', '/api/v1/event-types', {
         token: host.token,
-        body: { slug: 'sneaky', title: 'T', owner: other.username, used: true, id: '00000000-0000-4000-8000-000000000000', questions: [{ key: 'q', label: 'Q' }] },
+        body: {
+          slug: 'sneaky',
+          title: 'T',
+          owner: other.username,
+          used: true,
+          id: '00000000-0000-4000-8000-000000000000',
+          questions: [{ key: 'q', label: 'Q' }],
+        },
       });
       assert.equal(res.status, 201);
       assert.equal(res.body.owner, host.username);
@@ -84,10 +109,20 @@ for (const store of STORES) {
     });
 
     it('offers fixed slots written in the asked time zone', async () => {
-      const et = await createEventType(t.app, host, { fixed_slots: [{ start: '2026-03-10T15:00:00Z' }, { start: '2026-03-09T10:00:00+01:00' }] });
-      assert.deepEqual(et.fixed_slots, [{ start: '2026-03-09T10:00:00+01:00' }, { start: '2026-03-10T16:00:00+01:00' }]);
-      const inNy = await call(t.app, 'GET', `/api/v1/event-types/${et.id}?timezone=America/New_York`, { token: host.token });
-      assert.deepEqual(inNy.body.fixed_slots, [{ start: '2026-03-09T05:00:00-04:00' }, { start: '2026-03-10T11:00:00-04:00' }]);
+      const et = await createEventType(t.app, host, {
+        fixed_slots: [{ start: '2026-03-10T15:00:00Z' }, { start: '2026-03-09T10:00:00+01:00' }],
+      });
+      assert.deepEqual(et.fixed_slots, [
+        { start: '2026-03-09T10:00:00+01:00' },
+        { start: '2026-03-10T16:00:00+01:00' },
+      ]);
+      const inNy = await call(t.app, 'GET', `/api/v1/event-types/${et.id}?timezone=America/New_York`, {
+        token: host.token,
+      });
+      assert.deepEqual(inNy.body.fixed_slots, [
+        { start: '2026-03-09T05:00:00-04:00' },
+        { start: '2026-03-10T11:00:00-04:00' },
+      ]);
     });
 
     it('lists your event types page by page, and only yours', async () => {
@@ -97,9 +132,17 @@ for (const store of STORES) {
       for (let i = 0; i < 3; i++) await createEventType(t.app, owner, { slug: `p${i}` });
       const first = await call(t.app, 'GET', '/api/v1/event-types?limit=2', { token: owner.token });
       assert.equal(first.status, 200);
-      assert.deepEqual(first.body.data.map((e: any) => e.slug), ['p0', 'p1']);
-      const second = await call(t.app, 'GET', `/api/v1/event-types?limit=2&cursor=${first.body.next_cursor}`, { token: owner.token });
-      assert.deepEqual(second.body.data.map((e: any) => e.slug), ['p2']);
+      assert.deepEqual(
+        first.body.data.map((e: any) => e.slug),
+        ['p0', 'p1'],
+      );
+      const second = await call(t.app, 'GET', `/api/v1/event-types?limit=2&cursor=${first.body.next_cursor}`, {
+        token: owner.token,
+      });
+      assert.deepEqual(
+        second.body.data.map((e: any) => e.slug),
+        ['p2'],
+      );
       assert.equal(second.body.next_cursor, null);
       for (const q of ['limit=0', 'limit=101', 'cursor=%%%', 'cursor=WzFd']) {
         assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/event-types?${q}`, { token: owner.token }), 400), q);
@@ -108,13 +151,19 @@ for (const store of STORES) {
 
     it('PATCH changes only the fields given; PUT resets the others', async () => {
       const et = await createEventType(t.app, host, { buffer_before: 15, location: 'Zoom' });
-      const patched = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: host.token, body: { title: 'New title', max_per_day: 2 } });
+      const patched = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, {
+        token: host.token,
+        body: { title: 'New title', max_per_day: 2 },
+      });
       assert.equal(patched.status, 200);
       assert.equal(patched.body.title, 'New title');
       assert.equal(patched.body.max_per_day, 2);
       assert.equal(patched.body.buffer_before, 15);
       assert.equal(patched.body.location, 'Zoom');
-      const put = await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, { token: host.token, body: { slug: et.slug, title: 'Replaced' } });
+      const put = await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, {
+        token: host.token,
+        body: { slug: et.slug, title: 'Replaced' },
+      });
       assert.equal(put.status, 200);
       assert.equal(put.body.buffer_before, 0);
       assert.equal(put.body.location, null);
@@ -131,12 +180,18 @@ for (const store of STORES) {
 
     it('refuses a slug the owner already uses with 409, while another user may use it', async () => {
       await createEventType(t.app, host, { slug: 'taken' });
-      const again = await call(t.app, 'POST', '/api/v1/event-types', { token: host.token, body: { slug: 'taken', title: 'x' } });
+      const again = await call(t.app, 'POST', '/api/v1/event-types', {
+        token: host.token,
+        body: { slug: 'taken', title: 'x' },
+      });
       assert.ok(isProblem(again, 409));
       const other = await newHost(t.app);
       await createEventType(t.app, other, { slug: 'taken' });
       const et = await createEventType(t.app, host, { slug: 'free' });
-      const rename = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: host.token, body: { slug: 'taken' } });
+      const rename = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, {
+        token: host.token,
+        body: { slug: 'taken' },
+      });
       assert.ok(isProblem(rename, 409));
     });
 
@@ -173,7 +228,15 @@ for (const store of STORES) {
         [{ max_per_day: 0 }, 'max_per_day'],
         [{ location: 'x'.repeat(501) }, 'location'],
         [{ questions: [{ key: 'a', label: 'A', type: 'select', required: true }] }, 'questions[0].options'],
-        [{ questions: [{ key: 'a', label: 'A' }, { key: 'a', label: 'B' }] }, 'questions[1].key'],
+        [
+          {
+            questions: [
+              { key: 'a', label: 'A' },
+              { key: 'a', label: 'B' },
+            ],
+          },
+          'questions[1].key',
+        ],
         [{ questions: [{ key: 'Bad Key', label: 'A' }] }, 'questions[0].key'],
         [{ kind: 'round_robin', hosts: ['no-such-user-here'] }, 'hosts[0]'],
         [{ hosts: [host.username, stranger.username] }, 'hosts'],
@@ -183,13 +246,24 @@ for (const store of STORES) {
         [{ active: 'yes' }, 'active'],
       ];
       for (const [extra, field] of cases) {
-        const res = await call(t.app, 'POST', '/api/v1/event-types', { token: host.token, body: { slug: 'valid-slug', title: 'T', ...extra } });
+        const res = await call(t.app, 'POST', '/api/v1/event-types', {
+          token: host.token,
+          body: { slug: 'valid-slug', title: 'T', ...extra },
+        });
         assert.ok(isProblem(res, 400), `${JSON.stringify(extra)} -> ${res.status} ${res.text}`);
-        assert.ok(res.body.errors.some((e: any) => e.field === field), `${JSON.stringify(extra)} names ${field}: ${JSON.stringify(res.body.errors)}`);
+        assert.ok(
+          res.body.errors.some((e: any) => e.field === field),
+          `${JSON.stringify(extra)} names ${field}: ${JSON.stringify(res.body.errors)}`,
+        );
       }
       const list = await call(t.app, 'GET', '/api/v1/event-types?limit=100', { token: host.token });
       assert.ok(!list.body.data.some((e: any) => e.slug === 'valid-slug'), 'nothing was created');
-      const bad = await call(t.app, 'GET', `/api/v1/event-types/${(await createEventType(t.app, host)).id}?timezone=Mars/Base`, { token: host.token });
+      const bad = await call(
+        t.app,
+        'GET',
+        `/api/v1/event-types/${(await createEventType(t.app, host)).id}?timezone=Mars/Base`,
+        { token: host.token },
+      );
       assert.ok(isProblem(bad, 400));
     });
 
@@ -203,8 +277,12 @@ for (const store of STORES) {
     /** Runs `fn` while a trigger does `action` just before each matching row is inserted: a concurrent delete, made deterministic. */
     async function whileInserting<T>(table: string, when: string, action: string, fn: () => Promise<T>): Promise<T> {
       const name = `race_${Math.random().toString(36).slice(2, 10)}`;
-      await t.store.db.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${action}; RETURN NEW; END $$`);
-      await t.store.db.query(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}()`);
+      await t.store.db.query(
+        `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${action}; RETURN NEW; END $$`,
+      );
+      await t.store.db.query(
+        `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}()`,
+      );
       try {
         return await fn();
       } finally {
@@ -220,7 +298,11 @@ for (const store of STORES) {
         'event_type_schedules',
         `NEW.schedule_id = '${schedule.id}'`,
         `DELETE FROM schedules WHERE id = NEW.schedule_id`,
-        () => call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: host.token, body: { schedule_id: schedule.id, title: 'Changed' } }),
+        () =>
+          call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, {
+            token: host.token,
+            body: { schedule_id: schedule.id, title: 'Changed' },
+          }),
       );
       assert.ok(isProblem(res, 409), `${res.status} ${res.text}`);
       const unchanged = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: host.token });
@@ -233,9 +315,13 @@ for (const store of STORES) {
         'bookings',
         `NEW.event_type_id = '${et.id}'`,
         `DELETE FROM event_types WHERE id = NEW.event_type_id`,
-        () => call(t.app, 'POST', `/api/v1/public/${host.username}/${et.slug}/bookings`, {
-          body: { start: '2026-03-03T09:00:00+01:00', invitee: { name: 'I', email: 'i@example.com', timezone: 'UTC' } },
-        }),
+        () =>
+          call(t.app, 'POST', `/api/v1/public/${host.username}/${et.slug}/bookings`, {
+            body: {
+              start: '2026-03-03T09:00:00+01:00',
+              invitee: { name: 'I', email: 'i@example.com', timezone: 'UTC' },
+            },
+          }),
       );
       assert.ok(isProblem(res, 409), `${res.status} ${res.text}`);
     });
@@ -245,34 +331,68 @@ for (const store of STORES) {
         const owner = await newHost(t.app);
         const colleague = await newHost(t.app);
         const stranger = await newHost(t.app);
-        const et = await createEventType(t.app, owner, { kind: 'collective', hosts: [owner.username, colleague.username] });
+        const et = await createEventType(t.app, owner, {
+          kind: 'collective',
+          hosts: [owner.username, colleague.username],
+        });
         assert.deepEqual(et.hosts, [owner.username, colleague.username]);
         assert.deepEqual(et.pending_hosts, [colleague.username], 'the owner hosts at once; the colleague is asked');
         const listOf = async (who: Host, query: string) =>
-          (await call(t.app, 'GET', `/api/v1/event-types?${query}`, { token: who.token })).body.data.map((e: any) => e.id);
+          (await call(t.app, 'GET', `/api/v1/event-types?${query}`, { token: who.token })).body.data.map(
+            (e: any) => e.id,
+          );
         assert.deepEqual(await listOf(colleague, 'hosting=pending'), [et.id]);
         assert.deepEqual(await listOf(colleague, 'hosting=accepted'), []);
         assert.deepEqual(await listOf(colleague, ''), [], 'not among their own');
         assert.deepEqual(await listOf(owner, 'hosting=pending'), []);
-        assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/event-types?hosting=maybe', { token: colleague.token }), 400));
+        assert.ok(
+          isProblem(await call(t.app, 'GET', '/api/v1/event-types?hosting=maybe', { token: colleague.token }), 400),
+        );
 
         const read = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: colleague.token });
         assert.equal(read.status, 200);
         assert.equal(read.body.owner, owner.username);
-        assert.ok(isProblem(await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: colleague.token, body: { title: 'mine' } }), 403));
-        assert.ok(isProblem(await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, { token: colleague.token, body: { slug: 'x', title: 'mine' } }), 403));
-        assert.ok(isProblem(await call(t.app, 'DELETE', `/api/v1/event-types/${et.id}`, { token: colleague.token }), 403));
+        assert.ok(
+          isProblem(
+            await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, {
+              token: colleague.token,
+              body: { title: 'mine' },
+            }),
+            403,
+          ),
+        );
+        assert.ok(
+          isProblem(
+            await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, {
+              token: colleague.token,
+              body: { slug: 'x', title: 'mine' },
+            }),
+            403,
+          ),
+        );
+        assert.ok(
+          isProblem(await call(t.app, 'DELETE', `/api/v1/event-types/${et.id}`, { token: colleague.token }), 403),
+        );
         for (const path of ['', '/hosting/accept', '/hosting/decline']) {
-          const res = await call(t.app, path ? 'POST' : 'GET', `/api/v1/event-types/${et.id}${path}`, { token: stranger.token });
+          const res = await call(t.app, path ? 'POST' : 'GET', `/api/v1/event-types/${et.id}${path}`, {
+            token: stranger.token,
+          });
           assert.ok(isProblem(res, 404), `a stranger: ${path} -> ${res.status}`);
         }
 
         const accepted = await acceptHosting(t.app, colleague, et.id);
         assert.deepEqual(accepted.pending_hosts, []);
-        assert.deepEqual((await acceptHosting(t.app, colleague, et.id)).pending_hosts, [], 'accepting again changes nothing');
+        assert.deepEqual(
+          (await acceptHosting(t.app, colleague, et.id)).pending_hosts,
+          [],
+          'accepting again changes nothing',
+        );
         assert.deepEqual(await listOf(colleague, 'hosting=pending'), []);
         assert.deepEqual(await listOf(colleague, 'hosting=accepted'), [et.id]);
-        const edited = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: owner.token, body: { title: 'Renamed', hosts: [colleague.username, owner.username] } });
+        const edited = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, {
+          token: owner.token,
+          body: { title: 'Renamed', hosts: [colleague.username, owner.username] },
+        });
         assert.equal(edited.status, 200, edited.text);
         assert.deepEqual(edited.body.pending_hosts, [], 'changes by the owner keep the consent given');
       });
@@ -280,29 +400,57 @@ for (const store of STORES) {
       it('a host declines (or leaves): they are taken off; the owner may ask again; the owner cannot decline', async () => {
         const owner = await newHost(t.app);
         const colleague = await newHost(t.app);
-        const et = await createEventType(t.app, owner, { kind: 'round_robin', hosts: [owner.username, colleague.username] });
-        const declined = await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, { token: colleague.token });
+        const et = await createEventType(t.app, owner, {
+          kind: 'round_robin',
+          hosts: [owner.username, colleague.username],
+        });
+        const declined = await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, {
+          token: colleague.token,
+        });
         assert.equal(declined.status, 204);
         assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: colleague.token }), 404));
         const now = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: owner.token });
         assert.deepEqual(now.body.hosts, [owner.username]);
-        const again = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token: owner.token, body: { hosts: [owner.username, colleague.username] } });
+        const again = await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, {
+          token: owner.token,
+          body: { hosts: [owner.username, colleague.username] },
+        });
         assert.deepEqual(again.body.pending_hosts, [colleague.username]);
         await acceptHosting(t.app, colleague, et.id);
-        const left = await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, { token: colleague.token });
+        const left = await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, {
+          token: colleague.token,
+        });
         assert.equal(left.status, 204, 'an accepted host may leave too');
-        assert.ok(isProblem(await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, { token: owner.token }), 409));
-        assert.deepEqual((await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: owner.token })).body.hosts, [owner.username]);
+        assert.ok(
+          isProblem(
+            await call(t.app, 'POST', `/api/v1/event-types/${et.id}/hosting/decline`, { token: owner.token }),
+            409,
+          ),
+        );
+        assert.deepEqual(
+          (await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: owner.token })).body.hosts,
+          [owner.username],
+        );
       });
     });
 
     describe('security', () => {
-      it('another user\'s event type is a 404 for reading, changing and deleting', async () => {
+      it("another user's event type is a 404 for reading, changing and deleting", async () => {
         const et = await createEventType(t.app, host);
         const { token } = await signUp(t.app);
         assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token }), 404));
-        assert.ok(isProblem(await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token, body: { title: 'mine' } }), 404));
-        assert.ok(isProblem(await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, { token, body: { slug: 'x', title: 'mine' } }), 404));
+        assert.ok(
+          isProblem(
+            await call(t.app, 'PATCH', `/api/v1/event-types/${et.id}`, { token, body: { title: 'mine' } }),
+            404,
+          ),
+        );
+        assert.ok(
+          isProblem(
+            await call(t.app, 'PUT', `/api/v1/event-types/${et.id}`, { token, body: { slug: 'x', title: 'mine' } }),
+            404,
+          ),
+        );
         assert.ok(isProblem(await call(t.app, 'DELETE', `/api/v1/event-types/${et.id}`, { token }), 404));
         const still = await call(t.app, 'GET', `/api/v1/event-types/${et.id}`, { token: host.token });
         assert.equal(still.body.title, et.title);
@@ -327,7 +475,12 @@ for (const store of STORES) {
 
       it('an id that is not a uuid is a 400, an unknown one a 404', async () => {
         assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/event-types/123', { token: host.token }), 400));
-        assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/event-types/00000000-0000-4000-8000-000000000000', { token: host.token }), 404));
+        assert.ok(
+          isProblem(
+            await call(t.app, 'GET', '/api/v1/event-types/00000000-0000-4000-8000-000000000000', { token: host.token }),
+            404,
+          ),
+        );
       });
     });
   });

@@ -23,7 +23,10 @@ for (const store of STORES) {
         token,
         body: {
           timezone: 'UTC',
-          dates: Object.entries(dates).map(([date, xs]) => ({ date, intervals: xs.map(([start, end]) => ({ start, end })) })),
+          dates: Object.entries(dates).map(([date, xs]) => ({
+            date,
+            intervals: xs.map(([start, end]) => ({ start, end })),
+          })),
         },
       });
       assert.equal(res.status, 200, res.text);
@@ -40,12 +43,21 @@ for (const store of STORES) {
       const a = await user({ [MONDAY]: [['09:00', '11:00']], [TUESDAY]: [] });
       const b = await user({ [MONDAY]: [['10:00', '12:00']] });
       const overlap = (token: string) =>
-        call(t.app, 'GET', `/api/v1/availability/overlap?users=${a.username},${b.username}&from=${MONDAY}&to=${MONDAY}&timezone=UTC`, { token });
+        call(
+          t.app,
+          'GET',
+          `/api/v1/availability/overlap?users=${a.username},${b.username}&from=${MONDAY}&to=${MONDAY}&timezone=UTC`,
+          { token },
+        );
       const before = await overlap(a.token);
       assert.equal(before.status, 200, before.text);
       assert.deepEqual(before.body.days[0].intervals, [{ start: `${MONDAY}T10:00:00Z`, end: `${MONDAY}T11:00:00Z` }]);
 
-      const created = await meet(a.token, { start: `${MONDAY}T10:00:00Z`, end: `${MONDAY}T11:00:00Z`, participants: [b.username] });
+      const created = await meet(a.token, {
+        start: `${MONDAY}T10:00:00Z`,
+        end: `${MONDAY}T11:00:00Z`,
+        participants: [b.username],
+      });
       assert.equal(created.status, 201, created.text);
       assert.equal(created.body.status, 'confirmed');
       assert.equal(created.body.start, `${MONDAY}T10:00:00Z`);
@@ -53,14 +65,19 @@ for (const store of STORES) {
       assert.deepEqual(created.body.organizer, { username: a.username, email: `${a.username}@example.com` });
       assert.deepEqual(
         created.body.participants.map((p: any) => [p.username, p.status]),
-        [[a.username, 'accepted'], [b.username, 'accepted']],
+        [
+          [a.username, 'accepted'],
+          [b.username, 'accepted'],
+        ],
       );
       assert.equal(created.body.recurrence, null);
       assert.equal(created.body.occurrences, undefined);
 
       const afterwards = await overlap(b.token);
       assert.deepEqual(afterwards.body.days[0].intervals, []);
-      const mine = await call(t.app, 'GET', `/api/v1/me/availability?from=${MONDAY}&to=${MONDAY}&timezone=UTC`, { token: a.token });
+      const mine = await call(t.app, 'GET', `/api/v1/me/availability?from=${MONDAY}&to=${MONDAY}&timezone=UTC`, {
+        token: a.token,
+      });
       assert.deepEqual(mine.body.days[0].intervals, [{ start: `${MONDAY}T09:00:00Z`, end: `${MONDAY}T10:00:00Z` }]);
 
       const clash = await meet(a.token, { start: `${MONDAY}T10:30:00Z`, duration: 60, participants: [a.username] });
@@ -77,9 +94,17 @@ for (const store of STORES) {
     });
 
     it('names every participant × occurrence problem, checks no guest, and creates nothing', async () => {
-      const a = await user({ '2026-03-09': [['09:00', '17:00']], '2026-03-16': [['09:00', '17:00']], [MONDAY]: [['09:00', '17:00']] });
+      const a = await user({
+        '2026-03-09': [['09:00', '17:00']],
+        '2026-03-16': [['09:00', '17:00']],
+        [MONDAY]: [['09:00', '17:00']],
+      });
       const b = await user({ [MONDAY]: [['09:00', '17:00']], '2026-03-09': [['09:00', '17:00']], '2026-03-16': [] });
-      const c = await user({ [MONDAY]: [['09:00', '17:00']], '2026-03-09': [['09:00', '17:00']], '2026-03-16': [['09:00', '17:00']] });
+      const c = await user({
+        [MONDAY]: [['09:00', '17:00']],
+        '2026-03-09': [['09:00', '17:00']],
+        '2026-03-16': [['09:00', '17:00']],
+      });
       const busy = await meet(c.token, { start: '2026-03-09T14:00:00Z', duration: 30, participants: [c.username] });
       assert.equal(busy.status, 201);
       const res = await meet(a.token, {
@@ -116,15 +141,23 @@ for (const store of STORES) {
       assert.deepEqual(seenByB.body.participants[0], { username: a.username, status: 'accepted' });
       assert.deepEqual(seenByB.body.organizer, { username: a.username });
       assert.equal(seenByB.body.participants[1].email, `${b.username}@example.com`);
-      const unknown = await meet(a.token, { start: `${MONDAY}T09:00:00Z`, duration: 30, participants: [b.username, 'no-such-user'] });
+      const unknown = await meet(a.token, {
+        start: `${MONDAY}T09:00:00Z`,
+        duration: 30,
+        participants: [b.username, 'no-such-user'],
+      });
       assert.ok(isProblem(unknown, 400));
-      assert.deepEqual(unknown.body.errors.map((e: any) => e.field), ['participants[1]']);
+      assert.deepEqual(
+        unknown.body.errors.map((e: any) => e.field),
+        ['participants[1]'],
+      );
     });
 
     it('an Idempotency-Key replays the first answer instead of creating the meeting twice', async () => {
       const a = await user();
       const body = { title: 'Once', start: `${MONDAY}T07:00:00Z`, duration: 30, participants: [a.username] };
-      const send = (b: unknown) => call(t.app, 'POST', '/api/v1/meetings', { token: a.token, body: b, headers: { 'idempotency-key': 'meet-1' } });
+      const send = (b: unknown) =>
+        call(t.app, 'POST', '/api/v1/meetings', { token: a.token, body: b, headers: { 'idempotency-key': 'meet-1' } });
       const first = await send(body);
       const again = await send(body);
       assert.equal(first.status, 201, first.text);
@@ -165,7 +198,10 @@ for (const store of STORES) {
       for (const [body, field, query] of cases) {
         const res = await meet(a.token, body, query);
         assert.ok(isProblem(res, 400), `${JSON.stringify(body)} -> ${res.status} ${res.text}`);
-        assert.ok(res.body.errors?.some((e: any) => e.field === field), `${field}: ${res.text}`);
+        assert.ok(
+          res.body.errors?.some((e: any) => e.field === field),
+          `${field}: ${res.text}`,
+        );
       }
       const anonymous = await call(t.app, 'POST', '/api/v1/meetings', { body: base });
       assert.ok(isProblem(anonymous, 401));
@@ -179,7 +215,9 @@ for (const store of STORES) {
       assert.equal(res.status, 201, res.text);
       assert.equal(res.body.start, `${MONDAY}T10:00:00+05:45`);
       assert.equal(res.body.end, `${MONDAY}T10:45:00+05:45`);
-      const inBerlin = await call(t.app, 'GET', `/api/v1/meetings/${res.body.id}?timezone=Europe/Berlin`, { token: a.token });
+      const inBerlin = await call(t.app, 'GET', `/api/v1/meetings/${res.body.id}?timezone=Europe/Berlin`, {
+        token: a.token,
+      });
       assert.equal(inBerlin.body.start, `${MONDAY}T05:15:00+01:00`);
     });
 
@@ -211,12 +249,18 @@ for (const store of STORES) {
         const res = await call(t.app, method, path, { token: b.token, body });
         assert.ok(isProblem(res, 403), `${method} ${path}: ${res.status}`);
       }
-      const renamed = await call(t.app, 'PATCH', url, { token: a.token, body: { title: 'Renamed', description: '<b>agenda</b> & "notes"' } });
+      const renamed = await call(t.app, 'PATCH', url, {
+        token: a.token,
+        body: { title: 'Renamed', description: '<b>agenda</b> & "notes"' },
+      });
       assert.equal(renamed.status, 200, renamed.text);
       assert.equal(renamed.body.title, 'Renamed');
       assert.equal(renamed.body.description, '<b>agenda</b> & "notes"');
       assert.equal(renamed.body.start, `${MONDAY}T13:00:00Z`);
-      assert.equal((await call(t.app, 'GET', `/api/v1/meetings/00000000-0000-4000-8000-000000000000`, { token: a.token })).status, 404);
+      assert.equal(
+        (await call(t.app, 'GET', `/api/v1/meetings/00000000-0000-4000-8000-000000000000`, { token: a.token })).status,
+        404,
+      );
       assert.ok(isProblem(await call(t.app, 'GET', '/api/v1/meetings/not-a-uuid', { token: a.token }), 400));
     });
 
@@ -224,7 +268,10 @@ for (const store of STORES) {
       const a = await user();
       const b = await user();
       const m = await meet(a.token, { start: `${MONDAY}T09:00:00Z`, duration: 60, participants: [b.username] });
-      const moved = await call(t.app, 'PATCH', `/api/v1/meetings/${m.body.id}`, { token: a.token, body: { start: `${MONDAY}T09:30:00Z` } });
+      const moved = await call(t.app, 'PATCH', `/api/v1/meetings/${m.body.id}`, {
+        token: a.token,
+        body: { start: `${MONDAY}T09:30:00Z` },
+      });
       assert.equal(moved.status, 200, moved.text);
       assert.equal(moved.body.start, `${MONDAY}T09:30:00Z`);
       assert.equal(moved.body.end, `${MONDAY}T10:30:00Z`);
@@ -236,8 +283,13 @@ for (const store of STORES) {
         body: { title: 'Sync', start: `${MONDAY}T08:45:00Z`, duration: 30, participants: [b.username] },
       });
       assert.ok(isProblem(blocked, 409));
-      assert.deepEqual(blocked.body.conflicts, [{ participant: b.username, occurrence: 1, start: `${MONDAY}T08:45:00Z`, reason: 'conflict' }]);
-      const past = await call(t.app, 'PATCH', `/api/v1/meetings/${m.body.id}`, { token: a.token, body: { start: '2026-03-01T09:00:00Z' } });
+      assert.deepEqual(blocked.body.conflicts, [
+        { participant: b.username, occurrence: 1, start: `${MONDAY}T08:45:00Z`, reason: 'conflict' },
+      ]);
+      const past = await call(t.app, 'PATCH', `/api/v1/meetings/${m.body.id}`, {
+        token: a.token,
+        body: { start: '2026-03-01T09:00:00Z' },
+      });
       assert.ok(isProblem(past, 400));
       const still = await call(t.app, 'GET', `/api/v1/meetings/${m.body.id}`, { token: b.token });
       assert.equal(still.body.start, `${MONDAY}T09:30:00Z`);
@@ -248,18 +300,27 @@ for (const store of STORES) {
       const b = await user();
       const free = async (who: { token: string; username: string }, start: string) => {
         const probe = await meet(who.token, { start, duration: 15, participants: [who.username] });
-        if (probe.status === 201) await call(t.app, 'POST', `/api/v1/meetings/${probe.body.id}/cancel`, { token: who.token });
+        if (probe.status === 201)
+          await call(t.app, 'POST', `/api/v1/meetings/${probe.body.id}/cancel`, { token: who.token });
         return probe.status === 201;
       };
       const one = await meet(a.token, { start: `${MONDAY}T15:00:00Z`, duration: 60, participants: [b.username] });
       const declined = await call(t.app, 'POST', `/api/v1/meetings/${one.body.id}/decline`, { token: b.token });
       assert.equal(declined.status, 200, declined.text);
-      assert.deepEqual(declined.body.participants.map((p: any) => p.status), ['accepted', 'declined']);
+      assert.deepEqual(
+        declined.body.participants.map((p: any) => p.status),
+        ['accepted', 'declined'],
+      );
       assert.equal(await free(b, `${MONDAY}T15:00:00Z`), true);
       assert.equal(await free(a, `${MONDAY}T15:00:00Z`), false);
-      assert.ok(isProblem(await call(t.app, 'POST', `/api/v1/meetings/${one.body.id}/decline`, { token: a.token }), 400));
+      assert.ok(
+        isProblem(await call(t.app, 'POST', `/api/v1/meetings/${one.body.id}/decline`, { token: a.token }), 400),
+      );
 
-      const cancelled = await call(t.app, 'PATCH', `/api/v1/meetings/${one.body.id}`, { token: a.token, body: { status: 'cancelled' } });
+      const cancelled = await call(t.app, 'PATCH', `/api/v1/meetings/${one.body.id}`, {
+        token: a.token,
+        body: { status: 'cancelled' },
+      });
       assert.equal(cancelled.body.status, 'cancelled');
       assert.equal(await free(a, `${MONDAY}T15:00:00Z`), true);
       const two = await meet(a.token, { start: `${MONDAY}T16:00:00Z`, duration: 60, participants: [b.username] });
@@ -267,7 +328,10 @@ for (const store of STORES) {
       assert.equal(again.status, 200);
       assert.equal(again.body.status, 'cancelled');
       assert.equal(await free(b, `${MONDAY}T16:00:00Z`), true);
-      const change = await call(t.app, 'PATCH', `/api/v1/meetings/${two.body.id}`, { token: a.token, body: { title: 'Back?' } });
+      const change = await call(t.app, 'PATCH', `/api/v1/meetings/${two.body.id}`, {
+        token: a.token,
+        body: { title: 'Back?' },
+      });
       assert.ok(isProblem(change, 409));
       const cancelledOnly = await call(t.app, 'GET', '/api/v1/meetings?status=cancelled', { token: b.token });
       const cancelledIds = cancelledOnly.body.data.map((m: any) => m.id);
@@ -310,7 +374,9 @@ for (const store of STORES) {
         }),
       );
       for (const r of results) assert.ok(r.status === 201 || isProblem(r, 409), `${r.status} ${r.text}`);
-      const won = results.filter((r) => r.status === 201).map((r) => [Date.parse(r.body.start), Date.parse(r.body.end)] as const);
+      const won = results
+        .filter((r) => r.status === 201)
+        .map((r) => [Date.parse(r.body.start), Date.parse(r.body.end)] as const);
       assert.ok(won.length >= 1);
       won.sort((x, y) => x[0] - y[0]);
       for (let i = 1; i < won.length; i++) assert.ok(won[i]![0] >= won[i - 1]![1], 'confirmed meetings never overlap');
@@ -321,28 +387,48 @@ for (const store of STORES) {
     it('pages through 25 meetings 10 at a time, each exactly once and soonest first, while meetings are added', async () => {
       const a = await user({ [MONDAY]: [['00:00', '24:00']], [TUESDAY]: [['00:00', '24:00']] });
       const at = (i: number) => `${TUESDAY}T${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}:00Z`;
-      for (let i = 0; i < 25; i++) assert.equal((await meet(a.token, { start: at(i), duration: 30, participants: [a.username] })).status, 201);
+      for (let i = 0; i < 25; i++)
+        assert.equal((await meet(a.token, { start: at(i), duration: 30, participants: [a.username] })).status, 201);
       const seen: string[] = [];
       const starts: number[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page: any = await call(t.app, 'GET', `/api/v1/meetings?limit=10${cursor ? `&cursor=${cursor}` : ''}`, { token: a.token });
+        const page: any = await call(t.app, 'GET', `/api/v1/meetings?limit=10${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: a.token,
+        });
         assert.equal(page.status, 200, page.text);
         seen.push(...page.body.data.map((m: any) => m.id));
         starts.push(...page.body.data.map((m: any) => Date.parse(m.start)));
         cursor = page.body.next_cursor;
         if (pages++ === 0) {
           // One added before the cursor must not shift later pages; one added after it shows up.
-          assert.equal((await meet(a.token, { start: `${MONDAY}T20:00:00Z`, duration: 30, participants: [a.username] })).status, 201);
-          assert.equal((await meet(a.token, { start: `${TUESDAY}T23:00:00Z`, duration: 30, participants: [a.username] })).status, 201);
+          assert.equal(
+            (await meet(a.token, { start: `${MONDAY}T20:00:00Z`, duration: 30, participants: [a.username] })).status,
+            201,
+          );
+          assert.equal(
+            (await meet(a.token, { start: `${TUESDAY}T23:00:00Z`, duration: 30, participants: [a.username] })).status,
+            201,
+          );
         }
       } while (cursor);
       assert.equal(pages, 3);
       assert.equal(seen.length, 26);
       assert.equal(new Set(seen).size, 26);
-      assert.deepEqual(starts, [...starts].sort((x, y) => x - y));
-      for (const q of ['limit=0', 'limit=101', 'limit=x', 'cursor=%%%', 'cursor=WzFd', 'from=2026-02-30', 'status=maybe']) {
+      assert.deepEqual(
+        starts,
+        [...starts].sort((x, y) => x - y),
+      );
+      for (const q of [
+        'limit=0',
+        'limit=101',
+        'limit=x',
+        'cursor=%%%',
+        'cursor=WzFd',
+        'from=2026-02-30',
+        'status=maybe',
+      ]) {
         assert.ok(isProblem(await call(t.app, 'GET', `/api/v1/meetings?${q}`, { token: a.token }), 400), q);
       }
     });
@@ -351,7 +437,8 @@ for (const store of STORES) {
       const a = await user({ [MONDAY]: [['00:00', '24:00']], [TUESDAY]: [['00:00', '24:00']] });
       const mon = await meet(a.token, { start: `${MONDAY}T22:00:00Z`, duration: 30, participants: [a.username] });
       const tue = await meet(a.token, { start: `${TUESDAY}T10:00:00Z`, duration: 30, participants: [a.username] });
-      const ids = async (q: string) => (await call(t.app, 'GET', `/api/v1/meetings?${q}`, { token: a.token })).body.data.map((m: any) => m.id);
+      const ids = async (q: string) =>
+        (await call(t.app, 'GET', `/api/v1/meetings?${q}`, { token: a.token })).body.data.map((m: any) => m.id);
       assert.deepEqual(await ids(''), [mon.body.id, tue.body.id]);
       assert.deepEqual(await ids(`from=${MONDAY}&to=${MONDAY}&timezone=UTC`), [mon.body.id]);
       // 22:00 UTC on Monday is already Tuesday in Kathmandu.

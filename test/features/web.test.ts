@@ -40,7 +40,8 @@ for (const store of STORES) {
       assert.match(String(page.headers['content-type']), /^text\/html/);
       assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
       assert.match(page.body, /<script src="\/assets\/host.js" defer><\/script>/);
-      for (const asset of ['/assets/host.js', '/assets/host.css']) assert.equal((await t.app.inject({ method: 'GET', url: asset })).statusCode, 200, asset);
+      for (const asset of ['/assets/host.js', '/assets/host.css'])
+        assert.equal((await t.app.inject({ method: 'GET', url: asset })).statusCode, 200, asset);
     });
 
     it('serves its script and styles, and a 404 page for an unknown or inactive link', async () => {
@@ -54,7 +55,10 @@ for (const store of STORES) {
       assert.equal(unknown.statusCode, 404);
       assert.match(String(unknown.headers['content-type']), /^text\/html/);
       const host = await signUp(t.app);
-      await call(t.app, 'POST', '/api/v1/event-types', { token: host.token, body: { slug: 'off', title: 'Off', active: false } });
+      await call(t.app, 'POST', '/api/v1/event-types', {
+        token: host.token,
+        body: { slug: 'off', title: 'Off', active: false },
+      });
       assert.equal((await t.app.inject({ method: 'GET', url: `/${host.username}/off` })).statusCode, 404);
     });
   });

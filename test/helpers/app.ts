@@ -75,7 +75,7 @@ export async function call<T = any>(
     headers,
     ...(options.body !== undefined ? { payload: options.body as object } : {}),
   });
-  let body: any = undefined;
+  let body: any;
   const type = String(res.headers['content-type'] ?? '');
   if (type.includes('json') && res.body) body = JSON.parse(res.body);
   return { status: res.statusCode, body, headers: res.headers, text: res.body };

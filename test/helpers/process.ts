@@ -56,7 +56,8 @@ export async function waitReady(server: ServerProcess): Promise<void> {
     try {
       const res = await fetch(`${server.base}/readyz`);
       // Ours: a JSON status with a request id (not whatever else may answer on the port).
-      if (res.ok && res.headers.get('x-request-id') && ((await res.json()) as { status?: string }).status === 'ready') return;
+      if (res.ok && res.headers.get('x-request-id') && ((await res.json()) as { status?: string }).status === 'ready')
+        return;
     } catch {
       // not listening yet
     }

@@ -13,14 +13,32 @@ export interface Radicale {
 }
 
 export async function startRadicale(users: Record<string, string>): Promise<Radicale> {
-  if (spawnSync('radicale', ['--version']).error) throw new Error('radicale is not installed (apt-get install radicale; npm test does it)');
+  if (spawnSync('radicale', ['--version']).error)
+    throw new Error('radicale is not installed (apt-get install radicale; npm test does it)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotwise-radicale-'));
-  fs.writeFileSync(path.join(dir, 'users'), Object.entries(users).map(([u, p]) => `${u}:${p}\n`).join(''));
+  fs.writeFileSync(
+    path.join(dir, 'users'),
+    Object.entries(users)
+      .map(([u, p]) => `${u}:${p}\n`)
+      .join(''),
+  );
   const port = await freePort();
   const child = spawn(
     'radicale',
-    ['--server-hosts', `127.0.0.1:${port}`, '--storage-filesystem-folder', path.join(dir, 'data'), '--auth-type', 'htpasswd',
-      '--auth-htpasswd-filename', path.join(dir, 'users'), '--auth-htpasswd-encryption', 'plain', '--rights-type', 'owner_only'],
+    [
+      '--server-hosts',
+      `127.0.0.1:${port}`,
+      '--storage-filesystem-folder',
+      path.join(dir, 'data'),
+      '--auth-type',
+      'htpasswd',
+      '--auth-htpasswd-filename',
+      path.join(dir, 'users'),
+      '--auth-htpasswd-encryption',
+      'plain',
+      '--rights-type',
+      'owner_only',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let output = '';
@@ -48,7 +66,15 @@ export async function startRadicale(users: Record<string, string>): Promise<Radi
 }
 
 /** Calls Radicale as `user` (Basic auth). */
-export async function dav(base: string, user: string, password: string, method: string, url: string, body?: string, headers: Record<string, string> = {}) {
+export async function dav(
+  base: string,
+  user: string,
+  password: string,
+  method: string,
+  url: string,
+  body?: string,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(base + url, {
     method,
     headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`, ...headers },

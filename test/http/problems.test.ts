@@ -62,12 +62,17 @@ for (const store of STORES) {
         assert.ok(isProblem(res, 400), `${JSON.stringify(login)} -> ${res.status}`);
         assert.equal(res.body.errors[0].field, 'login');
       }
-      const key = await call(t.app, 'POST', '/api/v1/auth/login', { body: { login: 'a', password: 'x', ['\ud800']: 1 } });
+      const key = await call(t.app, 'POST', '/api/v1/auth/login', {
+        body: { login: 'a', password: 'x', '\ud800': 1 },
+      });
       assert.ok(isProblem(key, 400));
     });
 
     it('a malformed URL and an over-long path parameter are problems too', async () => {
-      const bad = await t.app.inject({ method: 'GET', url: '/api/v1/users/%E0%A4%A/availability?from=2030-01-01&to=2030-01-01' });
+      const bad = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/users/%E0%A4%A/availability?from=2030-01-01&to=2030-01-01',
+      });
       assert.equal(bad.statusCode, 400);
       assert.match(String(bad.headers['content-type']), /^application\/problem\+json/);
       const long = await t.app.inject({ method: 'GET', url: `/api/v1/users/${'a'.repeat(300)}/availability` });
@@ -76,7 +81,9 @@ for (const store of STORES) {
     });
 
     it('validation problems list every bad field', async () => {
-      const res = await call(t.app, 'POST', '/api/v1/auth/signup', { body: { username: 5, email: [], password: null } });
+      const res = await call(t.app, 'POST', '/api/v1/auth/signup', {
+        body: { username: 5, email: [], password: null },
+      });
       assert.ok(isProblem(res, 400));
       const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
       assert.deepEqual([...new Set(fields)], ['email', 'password', 'username']);
@@ -97,7 +104,10 @@ for (const store of STORES) {
           ['DELETE', `/api/v1/me/tokens/${inUrl(s)}`, undefined],
         ] as const) {
           const res = await call(t.app, method, url, { token, body });
-          assert.ok(res.status < 500, `${method} ${url} ${JSON.stringify(body)?.slice(0, 60)} -> ${res.status} ${res.text.slice(0, 200)}`);
+          assert.ok(
+            res.status < 500,
+            `${method} ${url} ${JSON.stringify(body)?.slice(0, 60)} -> ${res.status} ${res.text.slice(0, 200)}`,
+          );
         }
       }
     });
@@ -105,7 +115,7 @@ for (const store of STORES) {
 }
 
 describe('logs', () => {
-  it('are JSON with request ids, and never show an invitee link\'s secret', async () => {
+  it("are JSON with request ids, and never show an invitee link's secret", async () => {
     const { buildApp } = await import('../../src/app');
     const { loadConfig } = await import('../../src/config');
     const { openTestStore } = await import('../helpers/stores');

@@ -9,14 +9,26 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { http, startServer, type ServerProcess } from '../helpers/process';
 
 const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 describe('host pages in a browser', () => {
   let server: ServerProcess;
   let browser: Browser;
   let page: Page;
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), 'Chromium is installed (npm test installs the Debian package when it is missing)');
+    assert.ok(
+      fs.existsSync(CHROMIUM),
+      'Chromium is installed (npm test installs the Debian package when it is missing)',
+    );
     server = await startServer({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'slotwise-web-')) });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
     page = await browser.newPage();
@@ -57,12 +69,21 @@ describe('host pages in a browser', () => {
     await page.getByLabel('tuesday hours').fill('nonsense');
     await page.getByRole('button', { name: 'Save weekly hours' }).click();
     await status().filter({ hasText: 'tuesday: write hours as' }).waitFor();
-    const saved = await page.evaluate(async () => ((await (await fetch('/api/v1/schedules')).json()) as { data: { weekly: { monday: unknown } }[] }).data[0]!.weekly.monday);
-    assert.deepEqual(saved, [{ start: '10:00', end: '12:00' }, { start: '13:00', end: '14:00' }]);
+    const saved = await page.evaluate(
+      async () =>
+        ((await (await fetch('/api/v1/schedules')).json()) as { data: { weekly: { monday: unknown } }[] }).data[0]!
+          .weekly.monday,
+    );
+    assert.deepEqual(saved, [
+      { start: '10:00', end: '12:00' },
+      { start: '13:00', end: '14:00' },
+    ]);
   });
 
   it('a booking shows in Bookings and can be cancelled; log out and in again', async () => {
-    const monday = new Date(Date.now() + 86_400_000 * (((8 - new Date().getUTCDay()) % 7) || 7)).toISOString().slice(0, 10);
+    const monday = new Date(Date.now() + 86_400_000 * ((8 - new Date().getUTCDay()) % 7 || 7))
+      .toISOString()
+      .slice(0, 10);
     const booked = await http(server.base, 'POST', '/api/v1/public/webhost/intro/bookings', {
       start: `${monday}T10:00:00Z`,
       invitee: { name: 'Ivy', email: 'ivy@example.com', timezone: 'UTC' },

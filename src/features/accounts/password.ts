@@ -6,9 +6,30 @@ export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 256;
 
 const COMMON = new Set([
-  'password', 'password1', 'password12', 'password123', 'passw0rd', '1234567890', '12345678910', 'qwertyuiop',
-  'qwerty1234', 'iloveyou12', 'letmein123', 'welcome123', 'admin12345', 'abcdefghij', 'abc1234567', '0123456789',
-  'football12', 'baseball12', 'monkey1234', 'dragon1234', 'changeme12', 'trustno1234', 'sunshine12', 'princess12',
+  'password',
+  'password1',
+  'password12',
+  'password123',
+  'passw0rd',
+  '1234567890',
+  '12345678910',
+  'qwertyuiop',
+  'qwerty1234',
+  'iloveyou12',
+  'letmein123',
+  'welcome123',
+  'admin12345',
+  'abcdefghij',
+  'abc1234567',
+  '0123456789',
+  'football12',
+  'baseball12',
+  'monkey1234',
+  'dragon1234',
+  'changeme12',
+  'trustno1234',
+  'sunshine12',
+  'princess12',
 ]);
 
 /** The reason a password is refused, or null when it is acceptable. */

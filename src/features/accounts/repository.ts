@@ -178,7 +178,10 @@ export async function revokeOtherSessions(db: Queryable, userId: string, keepTok
 }
 
 export async function reserveAttempt(db: Queryable, keys: readonly string[], windowSeconds: number) {
-  const inserted = await db.query<{ id: string }>('INSERT INTO login_failures (key) SELECT unnest($1::text[]) RETURNING id::text', [keys]);
+  const inserted = await db.query<{ id: string }>(
+    'INSERT INTO login_failures (key) SELECT unnest($1::text[]) RETURNING id::text',
+    [keys],
+  );
   const counts = await db.query<{ key: string; n: number; retry_after: number }>(
     `SELECT key, count(*)::int AS n,
             GREATEST(1, ceil(extract(epoch FROM min(failed_at) + make_interval(secs => $2) - now())))::int AS retry_after

@@ -53,7 +53,8 @@ export function accountRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags: ['accounts'],
         summary: 'Log in by username or e-mail',
-        description: 'Answers a bearer token and sets an HttpOnly session cookie plus a readable csrf_token cookie. Failed attempts are rate limited per account and per client address (429 with Retry-After).',
+        description:
+          'Answers a bearer token and sets an HttpOnly session cookie plus a readable csrf_token cookie. Failed attempts are rate limited per account and per client address (429 with Retry-After).',
         body: LoginBody,
         response: { 200: LoginReply, ...problems(400, 401, 429) },
       },
@@ -93,7 +94,8 @@ export function accountRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags: ['accounts'],
         summary: 'Change your profile',
-        description: 'Changes only the fields given. A new e-mail address or password needs current_password; a new password ends your other log-in sessions. The usernames named in ADMIN_USERNAMES cannot be taken by renaming.',
+        description:
+          'Changes only the fields given. A new e-mail address or password needs current_password; a new password ends your other log-in sessions. The usernames named in ADMIN_USERNAMES cannot be taken by renaming.',
         body: PatchMeBody,
         response: { 200: UserSchema, ...problems(400, 401, 403, 409) },
       },
@@ -112,7 +114,8 @@ export function accountRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 201: CreatedTokenSchema, ...problems(400, 401, 403) },
       },
     },
-    async (request, reply) => reply.code(201).send(await accounts.createPersonalToken(ctx, principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await accounts.createPersonalToken(ctx, principalOf(request), request.body)),
   );
 
   app.get(

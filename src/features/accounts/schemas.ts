@@ -10,8 +10,18 @@ const Username = Type.String({
   description: '3-40 characters: lowercase letters, digits, "-" and "_", starting and ending with a letter or digit',
   examples: ['ada'],
 });
-const Email = Type.String({ minLength: 3, maxLength: 254, description: 'E-mail address', examples: ['ada@example.com'] });
-const Password = Type.String({ minLength: 1, maxLength: 256, description: 'At least 10 characters', examples: ['correct horse battery'] });
+const Email = Type.String({
+  minLength: 3,
+  maxLength: 254,
+  description: 'E-mail address',
+  examples: ['ada@example.com'],
+});
+const Password = Type.String({
+  minLength: 1,
+  maxLength: 256,
+  description: 'At least 10 characters',
+  examples: ['correct horse battery'],
+});
 const Name = Type.String({ maxLength: 100, description: 'Display name', examples: ['Ada Lovelace'] });
 
 export const UserSchema = Type.Object({
@@ -54,7 +64,9 @@ export const PatchMeBody = Type.Object({
   name: Type.Optional(Name),
   timezone: Type.Optional(TimeZoneName),
   password: Type.Optional(Password),
-  current_password: Type.Optional(Type.String({ maxLength: 256, description: 'Required to change the e-mail address or the password' })),
+  current_password: Type.Optional(
+    Type.String({ maxLength: 256, description: 'Required to change the e-mail address or the password' }),
+  ),
 });
 export type PatchMeBody = Static<typeof PatchMeBody>;
 

@@ -15,8 +15,29 @@ import { hashSecret, newSecret } from './tokens';
 
 /** Names that collide with the site's own paths (/{username}/{slug} is a public page). */
 const RESERVED_USERNAMES = new Set([
-  'api', 'admin', 'app', 'assets', 'docs', 'healthz', 'readyz', 'metrics', 'login', 'logout', 'signup', 'static',
-  'problems', 'public', 'me', 'settings', 'bookings', 'booking', 'help', 'about', 'root', 'system', 'www',
+  'api',
+  'admin',
+  'app',
+  'assets',
+  'docs',
+  'healthz',
+  'readyz',
+  'metrics',
+  'login',
+  'logout',
+  'signup',
+  'static',
+  'problems',
+  'public',
+  'me',
+  'settings',
+  'bookings',
+  'booking',
+  'help',
+  'about',
+  'root',
+  'system',
+  'www',
 ]);
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const usernameRe = new RegExp(USERNAME_PATTERN);
@@ -37,7 +58,10 @@ function checkProfileFields(input: { username?: string; email?: string; timezone
   const errors: FieldError[] = [];
   if (input.username !== undefined) {
     if (!usernameRe.test(input.username)) {
-      errors.push({ field: 'username', message: 'must be 3-40 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit' });
+      errors.push({
+        field: 'username',
+        message: 'must be 3-40 lowercase letters, digits, "-" or "_", starting and ending with a letter or digit',
+      });
     } else if (RESERVED_USERNAMES.has(input.username)) {
       errors.push({ field: 'username', message: 'is reserved' });
     }
@@ -79,7 +103,8 @@ export async function signUp(ctx: AppContext, input: SignupBody) {
   const errors = checkProfileFields({ username: input.username, email: input.email, timezone });
   const weak = passwordProblem(input.password, input);
   if (errors.length) throw validationError(errors);
-  if (weak) throw new AppError('weak_password', `The password ${weak}`, { errors: [{ field: 'password', message: weak }] });
+  if (weak)
+    throw new AppError('weak_password', `The password ${weak}`, { errors: [{ field: 'password', message: weak }] });
   const passwordHash = await hashPassword(input.password);
   let user: repo.UserRow;
   try {
@@ -109,10 +134,17 @@ export async function logIn(ctx: AppContext, input: LoginBody, clientAddress: st
   const accountKey = user ? `user:${user.id}` : `login:${login.toLowerCase()}`;
   const addressKey = `address:${clientAddress}`;
   const attempt = await repo.reserveAttempt(ctx.db, [accountKey, addressKey], loginWindowSeconds);
-  const over = attempt.counts.find(({ key, n }) => n > (key === accountKey ? loginMaxFailuresPerAccount : loginMaxFailuresPerAddress));
+  const over = attempt.counts.find(
+    ({ key, n }) => n > (key === accountKey ? loginMaxFailuresPerAccount : loginMaxFailuresPerAddress),
+  );
   if (over) {
     await repo.releaseAttempt(ctx.db, attempt.ids); // refused unchecked: not a failure of its own
-    throw new AppError('rate_limited', 'Too many failed log-ins; try again later', {}, { 'retry-after': String(over.retry_after) });
+    throw new AppError(
+      'rate_limited',
+      'Too many failed log-ins; try again later',
+      {},
+      { 'retry-after': String(over.retry_after) },
+    );
   }
   let ok = false;
   if (user) ok = await verifyPassword(user.password_hash, input.password);
@@ -186,7 +218,11 @@ export async function createPersonalToken(ctx: AppContext, principal: Principal,
   return { ...view, token };
 }
 
-export async function listPersonalTokens(ctx: AppContext, principal: Principal, query: { limit?: number; cursor?: string }) {
+export async function listPersonalTokens(
+  ctx: AppContext,
+  principal: Principal,
+  query: { limit?: number; cursor?: string },
+) {
   const limit = query.limit ?? 20;
   const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
   const rows = await repo.listPersonalTokens(ctx.db, principal.userId, after, limit);
@@ -210,14 +246,21 @@ export async function updateMe(ctx: AppContext, principal: Principal, input: Pat
   if (errors.length) throw validationError(errors);
   const user = await repo.findUserById(ctx.db, principal.userId);
   if (!user) throw new AppError('unauthenticated');
-  if (input.username !== undefined && input.username !== user.username && ctx.config.adminUsernames.includes(input.username)) {
+  if (
+    input.username !== undefined &&
+    input.username !== user.username &&
+    ctx.config.adminUsernames.includes(input.username)
+  ) {
     // Admin rights follow the configured names: taking one over by renaming would grant them.
     throw invalidField('username', 'is reserved');
   }
   const changesEmail = input.email !== undefined && input.email.trim().toLowerCase() !== user.email.toLowerCase();
   if (input.password !== undefined || changesEmail) {
     if (!input.current_password || !(await verifyPassword(user.password_hash, input.current_password))) {
-      throw invalidField('current_password', 'must be the current password to change the e-mail address or the password');
+      throw invalidField(
+        'current_password',
+        'must be the current password to change the e-mail address or the password',
+      );
     }
   }
   let passwordHash: string | undefined;
@@ -226,7 +269,8 @@ export async function updateMe(ctx: AppContext, principal: Principal, input: Pat
       username: input.username ?? user.username,
       email: input.email ?? user.email,
     });
-    if (weak) throw new AppError('weak_password', `The password ${weak}`, { errors: [{ field: 'password', message: weak }] });
+    if (weak)
+      throw new AppError('weak_password', `The password ${weak}`, { errors: [{ field: 'password', message: weak }] });
     passwordHash = await hashPassword(input.password);
   }
   try {

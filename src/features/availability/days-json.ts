@@ -13,10 +13,18 @@ export function daysJson(intervals: readonly Interval[], from: string, to: strin
   out.ascii('{"timezone":').value(timeZone).ascii(',"days":[');
   for (let i = 0; i < days.length; i++) {
     const day = days[i]!;
-    out.ascii(i === 0 ? '{"date":"' : ',{"date":"').ascii(day.date).ascii('","intervals":[');
+    out
+      .ascii(i === 0 ? '{"date":"' : ',{"date":"')
+      .ascii(day.date)
+      .ascii('","intervals":[');
     const ivs = day.intervals;
     for (let j = 0; j < ivs.length; j++) {
-      out.ascii(j === 0 ? '{"start":"' : ',{"start":"').instant(f, ivs[j]!.start).ascii('","end":"').instant(f, ivs[j]!.end).ascii('"}');
+      out
+        .ascii(j === 0 ? '{"start":"' : ',{"start":"')
+        .instant(f, ivs[j]!.start)
+        .ascii('","end":"')
+        .instant(f, ivs[j]!.end)
+        .ascii('"}');
     }
     out.ascii(']}');
   }

@@ -4,14 +4,34 @@
 import type { AppContext } from '../../context';
 import type { Queryable } from '../../db';
 import {
-  addDays, dayWindow, daysBetween, formatInstant, isDate, localDateOf, parseInstant, parseWallTime,
-  datesInRange, wallToInstants,
+  addDays,
+  dayWindow,
+  daysBetween,
+  formatInstant,
+  isDate,
+  localDateOf,
+  parseInstant,
+  parseWallTime,
+  datesInRange,
+  wallToInstants,
 } from '../../domain/calendar';
 import { clip, covers, subtract, union, type Interval } from '../../domain/intervals';
-import { availableIntervals, toWallIntervals, wallMinutesOn, type ScheduleRules, type WallInterval } from '../../domain/schedule';
+import {
+  availableIntervals,
+  toWallIntervals,
+  wallMinutesOn,
+  type ScheduleRules,
+  type WallInterval,
+} from '../../domain/schedule';
 import type { Principal } from '../../http/auth';
 import { AppError, invalidField, validationError, type FieldError } from '../../http/errors';
-import { createDefaultSchedule, defaultScheduleOf, lockOwner, rulesForSchedules, upsertOverrides } from '../schedules/repository';
+import {
+  createDefaultSchedule,
+  defaultScheduleOf,
+  lockOwner,
+  rulesForSchedules,
+  upsertOverrides,
+} from '../schedules/repository';
 import { checkDayIntervals } from '../schedules/rules';
 import { bookingsOfHolds } from '../bookings/repository';
 import { meetingsOfOccurrences } from '../meetings/repository';
@@ -29,7 +49,13 @@ interface Edit {
 }
 
 /** Runs an edit on the default schedule in one transaction; answers the given dates in `timeZone`. */
-async function editAvailability(ctx: AppContext, principal: Principal, edit: Edit, answerDates: string[], timeZone: string) {
+async function editAvailability(
+  ctx: AppContext,
+  principal: Principal,
+  edit: Edit,
+  answerDates: string[],
+  timeZone: string,
+) {
   return ctx.db.transaction(async (tx) => {
     // The same lock a change of default schedule takes: the default cannot move under this edit.
     await lockOwner(tx, principal.userId);
@@ -42,7 +68,9 @@ async function editAvailability(ctx: AppContext, principal: Principal, edit: Edi
     const answerWindow = dayWindow(answerDates[0], answerDates[answerDates.length - 1], timeZone);
     const loadFrom = addDays(localDateOf(Math.min(edit.reach.start, answerWindow.start), zone), -1);
     const loadTo = addDays(localDateOf(Math.max(edit.reach.end, answerWindow.end), zone), 1);
-    const rules: ScheduleRules = (await rulesForSchedules(tx, [schedule.id], { from: loadFrom, to: loadTo })).get(schedule.id)!.rules;
+    const rules: ScheduleRules = (await rulesForSchedules(tx, [schedule.id], { from: loadFrom, to: loadTo })).get(
+      schedule.id,
+    )!.rules;
     const touched = dayWindow(first, last, zone);
     const before = availableIntervals(rules, touched);
     const after = clip(await edit.apply(before, tx), touched);
@@ -55,7 +83,10 @@ async function editAvailability(ctx: AppContext, principal: Principal, edit: Edi
     const changed: { date: string; intervals: WallInterval[] }[] = [];
     for (const date of datesInRange(first, last)) {
       const wasMinutes = wallMinutesOn(before, date, zone);
-      const nowMinutes = union(subtract(wasMinutes, wallMinutesOn(removed, date, zone)), wallMinutesOn(added, date, zone));
+      const nowMinutes = union(
+        subtract(wasMinutes, wallMinutesOn(removed, date, zone)),
+        wallMinutesOn(added, date, zone),
+      );
       const was = toWallIntervals(wasMinutes);
       const now = toWallIntervals(nowMinutes);
       if (!sameWall(was, now)) changed.push({ date, intervals: now });
@@ -63,10 +94,11 @@ async function editAvailability(ctx: AppContext, principal: Principal, edit: Edi
     await upsertOverrides(tx, schedule.id, changed);
     const updated: ScheduleRules = { ...rules, overrides: [...rules.overrides, ...changed] };
     const shown = availableIntervals(updated, answerWindow);
-    return { dates: answerDates.map((date) => ({ date, intervals: toWallIntervals(wallMinutesOn(shown, date, timeZone)) })) };
+    return {
+      dates: answerDates.map((date) => ({ date, intervals: toWallIntervals(wallMinutesOn(shown, date, timeZone)) })),
+    };
   });
 }
-
 
 export interface DatesBody {
   timezone?: string;
@@ -89,16 +121,22 @@ export async function setDates(ctx: AppContext, principal: Principal, body: Date
   if (daysBetween(dates[0], dates[dates.length - 1]) + 1 > 366) throw invalidField('dates', 'must lie within one year');
   const windows = wanted.map((d) => dayWindow(d.date, d.date, zone));
   const reach = { start: Math.min(...windows.map((w) => w.start)), end: Math.max(...windows.map((w) => w.end)) };
-  return editAvailability(ctx, principal, {
-    reach,
-    apply: (current) =>
-      wanted.reduce((acc, d, i) => {
-        const fresh = d.intervals.flatMap((iv) =>
-          wallToInstants(d.date, parseWallTime(iv.start)!, parseWallTime(iv.end, { allow24: true })!, zone),
-        );
-        return union(subtract(acc, [windows[i]]), fresh);
-      }, current),
-  }, dates, zone);
+  return editAvailability(
+    ctx,
+    principal,
+    {
+      reach,
+      apply: (current) =>
+        wanted.reduce((acc, d, i) => {
+          const fresh = d.intervals.flatMap((iv) =>
+            wallToInstants(d.date, parseWallTime(iv.start)!, parseWallTime(iv.end, { allow24: true })!, zone),
+          );
+          return union(subtract(acc, [windows[i]]), fresh);
+        }, current),
+    },
+    dates,
+    zone,
+  );
 }
 
 export interface RangeBody {
@@ -117,21 +155,32 @@ function rangeOf(principal: Principal, body: RangeBody): { pieces: Interval[]; z
     const start = parseWallTime(body.start);
     const end = parseWallTime(body.end, { allow24: true });
     const errors: FieldError[] = [];
-    if (start === null) errors.push({ field: 'start', message: 'must be a time HH:MM (with date) from 00:00 to 23:59' });
+    if (start === null)
+      errors.push({ field: 'start', message: 'must be a time HH:MM (with date) from 00:00 to 23:59' });
     if (end === null) errors.push({ field: 'end', message: 'must be a time HH:MM (with date) from 00:00 to 24:00' });
     if (errors.length) throw validationError(errors);
     if (end! <= start!) throw invalidField('end', 'must be after start');
     pieces = wallToInstants(body.date, start!, end!, zone);
-    if (pieces.length === 0) throw invalidField('start', 'that time does not exist on that date (a DST change skips it)');
+    if (pieces.length === 0)
+      throw invalidField('start', 'that time does not exist on that date (a DST change skips it)');
   } else {
     const start = parseInstant(body.start);
     const end = parseInstant(body.end);
     const errors: FieldError[] = [];
-    if (start === null) errors.push({ field: 'start', message: 'must be an RFC 3339 instant with an offset (or send date with HH:MM times)' });
-    if (end === null) errors.push({ field: 'end', message: 'must be an RFC 3339 instant with an offset (or send date with HH:MM times)' });
+    if (start === null)
+      errors.push({
+        field: 'start',
+        message: 'must be an RFC 3339 instant with an offset (or send date with HH:MM times)',
+      });
+    if (end === null)
+      errors.push({
+        field: 'end',
+        message: 'must be an RFC 3339 instant with an offset (or send date with HH:MM times)',
+      });
     if (errors.length) throw validationError(errors);
     if (end! <= start!) throw invalidField('end', 'must be after start');
-    if (end! - start! > MAX_WINDOW_DAYS * 86_400_000) throw invalidField('end', `the range is at most ${MAX_WINDOW_DAYS} days`);
+    if (end! - start! > MAX_WINDOW_DAYS * 86_400_000)
+      throw invalidField('end', `the range is at most ${MAX_WINDOW_DAYS} days`);
     pieces = [{ start: start!, end: end! }];
   }
   return { pieces, zone };
@@ -148,46 +197,76 @@ function datesTouched(pieces: Interval[], zone: string): string[] {
 /** POST /me/availability/intervals: adds a range; merging; a range already covered is a 409. */
 export async function addInterval(ctx: AppContext, principal: Principal, body: RangeBody) {
   const { pieces, zone } = rangeOf(principal, body);
-  return editAvailability(ctx, principal, {
-    reach: reachOf(pieces),
-    apply: (current) => {
-      if (pieces.every((p) => covers(current, p))) {
-        throw new AppError('already_available', 'You are already available for all of that time');
-      }
-      return union(current, pieces);
+  return editAvailability(
+    ctx,
+    principal,
+    {
+      reach: reachOf(pieces),
+      apply: (current) => {
+        if (pieces.every((p) => covers(current, p))) {
+          throw new AppError('already_available', 'You are already available for all of that time');
+        }
+        return union(current, pieces);
+      },
     },
-  }, datesTouched(pieces, zone), zone);
+    datesTouched(pieces, zone),
+    zone,
+  );
 }
 
 /** What is booked behind holds: bookings (their own times, without buffers) and meetings. */
 async function nameHolds(q: Queryable, holds: readonly HoldRow[]) {
   const [bookings, meetings] = await Promise.all([
-    bookingsOfHolds(q, holds.filter((h) => h.source === 'booking').map((h) => h.id)),
-    meetingsOfOccurrences(q, holds.filter((h) => h.source === 'meeting' && h.source_id).map((h) => h.source_id!)),
+    bookingsOfHolds(
+      q,
+      holds.filter((h) => h.source === 'booking').map((h) => h.id),
+    ),
+    meetingsOfOccurrences(
+      q,
+      holds.filter((h) => h.source === 'meeting' && h.source_id).map((h) => h.source_id!),
+    ),
   ]);
   return holds.map((h) => {
     const booking = bookings.get(h.id);
     const meeting = h.source_id ? meetings.get(h.source_id) : undefined;
     const named = booking ?? { id: meeting?.meeting_id ?? h.source_id ?? h.id, start: h.start, end: h.end };
-    return { id: named.id, kind: h.source, ...(meeting ? { occurrence: meeting.number } : {}), start: named.start, end: named.end };
+    return {
+      id: named.id,
+      kind: h.source,
+      ...(meeting ? { occurrence: meeting.number } : {}),
+      start: named.start,
+      end: named.end,
+    };
   });
 }
 
 /** POST /me/availability/blocks: removes a range; a confirmed booking or meeting in it is a 409 naming it. */
 export async function blockRange(ctx: AppContext, principal: Principal, body: RangeBody) {
   const { pieces, zone } = rangeOf(principal, body);
-  return editAvailability(ctx, principal, {
-    reach: reachOf(pieces),
-    apply: async (current, tx) => {
-      const holds = await holdsOverlapping(tx, [principal.userId], reachOf(pieces));
-      // What is booked inside the range, by its own time: a buffer reaching into it is no conflict.
-      const inTheWay = (await nameHolds(tx, holds)).filter((b) => pieces.some((p) => b.start < p.end && p.start < b.end));
-      if (inTheWay.length) {
-        throw new AppError('booking_in_the_way', 'Cancel or move what is booked in that time first', {
-          bookings: inTheWay.map(({ start, end, ...rest }) => ({ ...rest, start: formatInstant(start, zone), end: formatInstant(end, zone) })),
-        });
-      }
-      return subtract(current, pieces);
+  return editAvailability(
+    ctx,
+    principal,
+    {
+      reach: reachOf(pieces),
+      apply: async (current, tx) => {
+        const holds = await holdsOverlapping(tx, [principal.userId], reachOf(pieces));
+        // What is booked inside the range, by its own time: a buffer reaching into it is no conflict.
+        const inTheWay = (await nameHolds(tx, holds)).filter((b) =>
+          pieces.some((p) => b.start < p.end && p.start < b.end),
+        );
+        if (inTheWay.length) {
+          throw new AppError('booking_in_the_way', 'Cancel or move what is booked in that time first', {
+            bookings: inTheWay.map(({ start, end, ...rest }) => ({
+              ...rest,
+              start: formatInstant(start, zone),
+              end: formatInstant(end, zone),
+            })),
+          });
+        }
+        return subtract(current, pieces);
+      },
     },
-  }, datesTouched(pieces, zone), zone);
+    datesTouched(pieces, zone),
+    zone,
+  );
 }

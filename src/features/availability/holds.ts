@@ -20,7 +20,10 @@ export interface HoldRow {
 
 /** Thrown when a hold would overlap another of the same user (SQLSTATE 23P01). */
 export class HoldConflictError extends Error {
-  constructor(readonly userId: string, readonly interval: Interval) {
+  constructor(
+    readonly userId: string,
+    readonly interval: Interval,
+  ) {
     super('The time is already held');
   }
 }
@@ -49,11 +52,9 @@ const BUSY_BY_USER = `SELECT user_id,
  */
 export async function holdsOverlapping(q: Queryable, userIds: readonly string[], window: Interval): Promise<HoldRow[]> {
   if (userIds.length === 0) return [];
-  const [row] = await hotRead<{ holds: [string, string, string, string | null, number, number, number, number][] | null }>(
-    q,
-    HOLDS_OVERLAPPING,
-    [userIds, window.start, window.end],
-  );
+  const [row] = await hotRead<{
+    holds: [string, string, string, string | null, number, number, number, number][] | null;
+  }>(q, HOLDS_OVERLAPPING, [userIds, window.start, window.end]);
   return (row?.holds ?? []).map(([id, user_id, source, source_id, capacity, seats_taken, start, end]) => ({
     id,
     user_id,
@@ -79,17 +80,18 @@ export async function busyByUser(
   window: Interval,
 ): Promise<ReadonlyMap<string, readonly Interval[]>> {
   if (userIds.length === 0) return new Map();
-  const rows = await hotRead<{ user_id: string; starts: number[]; ends: number[] }>(
-    q,
-    BUSY_BY_USER,
-    [userIds, window.start, window.end],
-  );
+  const rows = await hotRead<{ user_id: string; starts: number[]; ends: number[] }>(q, BUSY_BY_USER, [
+    userIds,
+    window.start,
+    window.end,
+  ]);
   return derivedFrom(rows, () => {
     const byUser = new Map<string, readonly Interval[]>(userIds.map((id) => [id, Object.freeze([])]));
     for (const row of rows) {
       if (!byUser.has(row.user_id)) continue;
       const list: Interval[] = [];
-      for (let i = 0; i < row.starts.length; i++) list.push(Object.freeze({ start: Number(row.starts[i]), end: Number(row.ends[i]) }));
+      for (let i = 0; i < row.starts.length; i++)
+        list.push(Object.freeze({ start: Number(row.starts[i]), end: Number(row.ends[i]) }));
       byUser.set(row.user_id, Object.freeze(list));
     }
     return byUser;
@@ -104,7 +106,14 @@ export async function busyByUser(
  */
 export async function insertHold(
   tx: Queryable,
-  hold: { userId: string; interval: Interval; source: HoldSource; sourceId?: string | null; capacity?: number; seatsTaken?: number },
+  hold: {
+    userId: string;
+    interval: Interval;
+    source: HoldSource;
+    sourceId?: string | null;
+    capacity?: number;
+    seatsTaken?: number;
+  },
 ): Promise<string> {
   // Writers of one user's holds queue here, until the holder's transaction ends. Without it,
   // concurrent inserts that conflict in the exclusion constraint wait for each other's

@@ -26,7 +26,8 @@ export function availabilityRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 200: DaysReply, ...problems(400, 401) },
       },
     },
-    async (request, reply) => sendJsonBytes(reply, await showAvailability(ctx, principalOf(request), null, request.query)),
+    async (request, reply) =>
+      sendJsonBytes(reply, await showAvailability(ctx, principalOf(request), null, request.query)),
   );
   app.get(
     '/api/v1/users/:username/availability',
@@ -40,7 +41,8 @@ export function availabilityRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 200: DaysReply, ...problems(400, 401, 404) },
       },
     },
-    async (request, reply) => sendJsonBytes(reply, await showAvailability(ctx, principalOf(request), request.params.username, request.query)),
+    async (request, reply) =>
+      sendJsonBytes(reply, await showAvailability(ctx, principalOf(request), request.params.username, request.query)),
   );
   app.get(
     '/api/v1/availability/overlap',
@@ -61,7 +63,8 @@ export function availabilityRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Set the hours of one or more dates',
-        description: 'Replaces each date\'s hours ([] = not available that day), as overrides on your default schedule. Times are wall-clock in `timezone` (default: yours); 24:00 is accepted as the end of a day.',
+        description:
+          "Replaces each date's hours ([] = not available that day), as overrides on your default schedule. Times are wall-clock in `timezone` (default: yours); 24:00 is accepted as the end of a day.",
         body: DatesBodySchema,
         response: { 200: DatesReply, ...problems(400, 401, 403) },
       },
@@ -74,7 +77,8 @@ export function availabilityRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Add an available interval',
-        description: 'Given as instants {start, end} (may cross midnight) or as {date, start:"HH:MM", end:"HH:MM", timezone?}. A date without an override starts from its weekly hours. Overlapping and touching intervals merge; one already fully covered is a 409 (already available). Answers every affected date with its new hours.',
+        description:
+          'Given as instants {start, end} (may cross midnight) or as {date, start:"HH:MM", end:"HH:MM", timezone?}. A date without an override starts from its weekly hours. Overlapping and touching intervals merge; one already fully covered is a 409 (already available). Answers every affected date with its new hours.',
         body: RangeBodySchema,
         response: { 201: DatesReply, ...problems(400, 401, 403, 409) },
       },
@@ -87,7 +91,8 @@ export function availabilityRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Block a range (remove it from your availability)',
-        description: 'Same body as /intervals. A confirmed booking or meeting inside the range is a 409 whose problem lists them in `bookings: [{id, kind, start, end}]`.',
+        description:
+          'Same body as /intervals. A confirmed booking or meeting inside the range is a 409 whose problem lists them in `bookings: [{id, kind, start, end}]`.',
         body: RangeBodySchema,
         response: { 200: DatesReply, ...problems(400, 401, 403, 409) },
       },

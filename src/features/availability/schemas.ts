@@ -15,7 +15,9 @@ export const OverlapQuery = Type.Object({
   from: CalendarDate,
   to: CalendarDate,
   timezone: Type.Optional(TimeZoneName),
-  min_duration: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes; shorter common intervals are left out' })),
+  min_duration: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 1440, description: 'Minutes; shorter common intervals are left out' }),
+  ),
 });
 
 export const DaysReply = Type.Object({
@@ -28,20 +30,37 @@ export const DaysReply = Type.Object({
   ),
 });
 
-export const DatesBodySchema = Type.Object({
-  timezone: Type.Optional(TimeZoneName),
-  dates: Type.Array(
-    Type.Object({ date: CalendarDate, intervals: Type.Array(WallIntervalSchema, { maxItems: 48 }) }, { additionalProperties: false }),
-    { minItems: 1, maxItems: 366 },
-  ),
-}, {
-  examples: [{ timezone: 'Europe/Berlin', dates: [{ date: '2026-04-25', intervals: [{ start: '09:00', end: '12:00' }] }, { date: '2026-04-26', intervals: [] }] }],
-});
+export const DatesBodySchema = Type.Object(
+  {
+    timezone: Type.Optional(TimeZoneName),
+    dates: Type.Array(
+      Type.Object(
+        { date: CalendarDate, intervals: Type.Array(WallIntervalSchema, { maxItems: 48 }) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 366 },
+    ),
+  },
+  {
+    examples: [
+      {
+        timezone: 'Europe/Berlin',
+        dates: [
+          { date: '2026-04-25', intervals: [{ start: '09:00', end: '12:00' }] },
+          { date: '2026-04-26', intervals: [] },
+        ],
+      },
+    ],
+  },
+);
 
 export const RangeBodySchema = Type.Object(
   {
     start: Type.String({ maxLength: 40, description: 'An RFC 3339 instant, or HH:MM when `date` is given' }),
-    end: Type.String({ maxLength: 40, description: 'An RFC 3339 instant, or HH:MM (24:00 allowed) when `date` is given' }),
+    end: Type.String({
+      maxLength: 40,
+      description: 'An RFC 3339 instant, or HH:MM (24:00 allowed) when `date` is given',
+    }),
     date: Type.Optional(CalendarDate),
     timezone: Type.Optional(TimeZoneName),
   },

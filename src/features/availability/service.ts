@@ -22,10 +22,12 @@ export async function availabilityOfUsers(
   q: Queryable = ctx.db,
 ): Promise<Map<string, Interval[]>> {
   const rules = await defaultRulesOf(q, userIds, overrideRange(window));
-  return new Map(userIds.map((id) => {
-    const r = rules.get(id);
-    return [id, r ? availableIntervals(r, window) : []];
-  }));
+  return new Map(
+    userIds.map((id) => {
+      const r = rules.get(id);
+      return [id, r ? availableIntervals(r, window) : []];
+    }),
+  );
 }
 
 /** Each user's free time within the window: available − held − busy in linked calendars − past. */
@@ -35,9 +37,14 @@ export async function freeTimeOfUsers(
   window: Interval,
   q: Queryable = ctx.db,
 ): Promise<Map<string, Interval[]>> {
-  const [available, busy] = await Promise.all([availabilityOfUsers(ctx, userIds, window, q), busyByUser(q, userIds, window)]);
+  const [available, busy] = await Promise.all([
+    availabilityOfUsers(ctx, userIds, window, q),
+    busyByUser(q, userIds, window),
+  ]);
   const now = ctx.now();
-  return new Map(userIds.map((id) => [id, freeIntervals({ available: available.get(id)!, busy: busy.get(id)!, notBefore: now })]));
+  return new Map(
+    userIds.map((id) => [id, freeIntervals({ available: available.get(id)!, busy: busy.get(id)!, notBefore: now })]),
+  );
 }
 
 export interface WindowQuery {
@@ -47,7 +54,12 @@ export interface WindowQuery {
 }
 
 /** Free time of a user (yourself, or anyone by username: free/busy only, never what is booked), as DaysReply JSON text. */
-export async function showAvailability(ctx: AppContext, principal: Principal, username: string | null, query: WindowQuery) {
+export async function showAvailability(
+  ctx: AppContext,
+  principal: Principal,
+  username: string | null,
+  query: WindowQuery,
+) {
   let userId = principal.userId;
   if (username !== null && username !== principal.username) {
     const user = await findUserByUsername(ctx.db, username);
@@ -67,14 +79,25 @@ export async function overlap(
   principal: Principal,
   query: WindowQuery & { users?: string; min_duration?: number },
 ) {
-  const names = [...new Set((query.users ?? '').split(',').map((u) => u.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      (query.users ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (names.length < 2) throw invalidField('users', 'name at least two users, comma-separated');
   if (names.length > MAX_OVERLAP_USERS) throw invalidField('users', `name at most ${MAX_OVERLAP_USERS} users`);
   const { from, to, timezone, window } = parseDateWindow(query, principal.timezone, ctx.now());
   const users = await findUsersByUsernames(ctx.db, names);
   const missing = names.filter((n) => !users.some((u) => u.username === n));
   if (missing.length) throw new AppError('not_found', `Unknown user: ${missing.join(', ')}`, { users: missing });
-  const free = await freeTimeOfUsers(ctx, users.map((u) => u.id), window);
+  const free = await freeTimeOfUsers(
+    ctx,
+    users.map((u) => u.id),
+    window,
+  );
   const common = commonFreeTime([...free.values()], (query.min_duration ?? 0) * 60_000);
   return daysJson(common, from, to, timezone);
 }

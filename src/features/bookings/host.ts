@@ -15,7 +15,6 @@ import { askedTimeZone } from '../../http/time-zone-param';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-
 async function visibleBooking(ctx: AppContext, principal: Principal, id: string) {
   const row = await repo.findBooking(ctx.db, id);
   if (!row || (row.owner_id !== principal.userId && !row.hosts.some((h) => h.user_id === principal.userId))) {
@@ -51,9 +50,18 @@ export async function listBookings(ctx: AppContext, principal: Principal, query:
   const from = bound('from', query.from, timezone);
   const to = bound('to', query.to, timezone);
   // A date `to` ends at its next midnight, so it is before `from` when that midnight is not after it.
-  if (from !== null && to !== null && (isDate(query.to!) ? to <= from : to < from)) throw invalidField('to', 'must not be before from');
+  if (from !== null && to !== null && (isDate(query.to!) ? to <= from : to < from))
+    throw invalidField('to', 'must not be before from');
   const [bookings, meetings] = await Promise.all([
-    repo.listBookings(ctx.db, { userId: principal.userId, from, to, status: query.status ?? null, eventTypeId, after, limit }),
+    repo.listBookings(ctx.db, {
+      userId: principal.userId,
+      from,
+      to,
+      status: query.status ?? null,
+      eventTypeId,
+      after,
+      limit,
+    }),
     // A meeting is a booking for each participant; it belongs to no event type.
     eventTypeId === null
       ? meetingBookingsOf(ctx.db, principal.userId, {
@@ -66,7 +74,10 @@ export async function listBookings(ctx: AppContext, principal: Principal, query:
       : Promise.resolve([]),
   ]);
   // Both lists are in (start, id) order after the same cursor: merge them, keep limit + 1.
-  const merged: ({ kind: 'booking'; row: (typeof bookings)[number] } | { kind: 'meeting'; row: (typeof meetings)[number] })[] = [
+  const merged: (
+    | { kind: 'booking'; row: (typeof bookings)[number] }
+    | { kind: 'meeting'; row: (typeof meetings)[number] }
+  )[] = [
     ...bookings.map((row) => ({ kind: 'booking' as const, row })),
     ...meetings.map((row) => ({ kind: 'meeting' as const, row })),
   ]

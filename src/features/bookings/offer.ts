@@ -43,7 +43,10 @@ function expansionOf(window: Interval, timeZone: string): Interval {
 function dateRangeIntervals(et: EventTypeRow, span: Interval, now: number): Interval[] {
   const tz = et.owner_timezone;
   const r = et.date_range;
-  const day = (from: string, toExclusive: string): Interval => ({ start: startOfDay(from, tz), end: startOfDay(toExclusive, tz) });
+  const day = (from: string, toExclusive: string): Interval => ({
+    start: startOfDay(from, tz),
+    end: startOfDay(toExclusive, tz),
+  });
   switch (r.type) {
     case 'indefinite':
       return [span];
@@ -54,12 +57,20 @@ function dateRangeIntervals(et: EventTypeRow, span: Interval, now: number): Inte
     case 'range':
       return clip([day(r.start_date, addDays(r.end_date, 1))], span);
     case 'dates':
-      return clip(r.dates.map((d) => day(d, addDays(d, 1))), span);
+      return clip(
+        r.dates.map((d) => day(d, addDays(d, 1))),
+        span,
+      );
   }
 }
 
 /** Each host's available instants in `span` (before busy time is taken away). */
-async function availabilityByHost(q: Queryable, et: EventTypeRow, hostIds: string[], span: Interval): Promise<Map<string, Interval[]>> {
+async function availabilityByHost(
+  q: Queryable,
+  et: EventTypeRow,
+  hostIds: string[],
+  span: Interval,
+): Promise<Map<string, Interval[]>> {
   const range = { from: addDays(localDateOf(span.start, 'UTC'), -2), to: addDays(localDateOf(span.end, 'UTC'), 2) };
   const others = hostIds.filter((id) => id !== et.owner_id || et.schedules.length === 0);
   const defaults = await defaultRulesOf(q, others, range);
@@ -69,12 +80,17 @@ async function availabilityByHost(q: Queryable, et: EventTypeRow, hostIds: strin
     result.set(id, rules ? availableIntervals(rules, span) : []);
   }
   if (et.schedules.length > 0 && hostIds.includes(et.owner_id)) {
-    const rules = await rulesForSchedules(q, et.schedules.map((s) => s.schedule_id), range);
+    const rules = await rulesForSchedules(
+      q,
+      et.schedules.map((s) => s.schedule_id),
+      range,
+    );
     const parts: Interval[][] = [];
     for (const s of et.schedules) {
       const r = rules.get(s.schedule_id);
       if (!r) continue;
-      const until = s.expires_on === null ? span.end : Math.min(span.end, startOfDay(addDays(s.expires_on, 1), r.rules.timeZone));
+      const until =
+        s.expires_on === null ? span.end : Math.min(span.end, startOfDay(addDays(s.expires_on, 1), r.rules.timeZone));
       if (until > span.start) parts.push(availableIntervals(r.rules, { start: span.start, end: until }));
     }
     result.set(et.owner_id, union(...parts));
@@ -121,7 +137,9 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
     et.fixed_slots === null ? availabilityByHost(q, et, hostIds, span) : Promise.resolve(null),
     holdsOverlapping(q, hostIds, reach),
     calendarBusyByUser(q, hostIds, reach),
-    et.max_per_day === null ? Promise.resolve([]) : repo.confirmedStarts(q, et.id, span, query.ignoreBooking?.id ?? null),
+    et.max_per_day === null
+      ? Promise.resolve([])
+      : repo.confirmedStarts(q, et.id, span, query.ignoreBooking?.id ?? null),
   ]);
   // Read after the holds: a group slot's hold and its group_slots row commit together, so
   // every shared hold seen above is known here as the open group slot it is (read in the
@@ -152,7 +170,9 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
   /** Each host's available stretches for slots starting in `part`; each fixed slot stands alone, so overlapping ones do not merge into one grid. */
   const availableTo = (hostId: string, part: Interval): Interval[][] => {
     if (et.fixed_slots !== null) {
-      return et.fixed_slots.filter((s) => s >= part.start && s < part.end).map((s) => [{ start: s, end: s + duration }]);
+      return et.fixed_slots
+        .filter((s) => s >= part.start && s < part.end)
+        .map((s) => [{ start: s, end: s + duration }]);
     }
     return [availableOf.get(hostId)!];
   };
@@ -171,7 +191,9 @@ export async function prepareOffers(q: Queryable, et: EventTypeRow, query: Offer
   const keep = offerFilter(et, openGroups, starts);
 
   // Round robin: least recently booked first, never-booked hosts first of all, then in the owner's order.
-  const order = [...hosts].sort((a, b) => (a.last_booked_at ?? '').localeCompare(b.last_booked_at ?? '')).map((h) => h.user_id);
+  const order = [...hosts]
+    .sort((a, b) => (a.last_booked_at ?? '').localeCompare(b.last_booked_at ?? ''))
+    .map((h) => h.user_id);
 
   return (part, options = {}) => {
     const clipped = { start: Math.max(part.start, window.start), end: Math.min(part.end, window.end) };
@@ -262,7 +284,12 @@ function offerFilter(et: EventTypeRow, open: repo.GroupSlotRow[], starts: number
 }
 
 /** The offer starting exactly at `start`, or undefined: what a booking or reschedule may take. */
-export async function offerAt(q: Queryable, et: EventTypeRow, start: number, query: Omit<OfferQuery, 'window'>): Promise<Offer | undefined> {
+export async function offerAt(
+  q: Queryable,
+  et: EventTypeRow,
+  start: number,
+  query: Omit<OfferQuery, 'window'>,
+): Promise<Offer | undefined> {
   const offers = await offeredSlots(q, et, { ...query, window: { start, end: start + 1 } });
   return offers.find((o) => o.start === start);
 }

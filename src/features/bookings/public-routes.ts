@@ -53,7 +53,7 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'The month view: each date of the month and whether it has a bookable slot',
-        description: 'Dates are those of `timezone` (default: the host\'s).',
+        description: "Dates are those of `timezone` (default: the host's).",
         params: LinkParams,
         querystring: DaysQuery,
         response: { 200: DaysReply, ...problems(400, 404, 410) },
@@ -70,7 +70,7 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
         tags,
         summary: 'Bookable slots of a date, or of the dates from..to (at most 93 days and 5,000 slots)',
         description:
-          'Instants are written in `timezone` (default: the host\'s). Group event types also give `seats_left`. ' +
+          "Instants are written in `timezone` (default: the host's). Group event types also give `seats_left`. " +
           'A window with more than 5,000 slots is a 400 naming `to`: ask for fewer days. ' +
           'A slot listed here is exactly what POST .../bookings accepts.',
         params: LinkParams,
@@ -78,7 +78,8 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 200: SlotsReply, ...problems(400, 404, 410) },
       },
     },
-    async (request, reply) => sendJsonBytes(reply, await link.slotList(ctx, request.params.username, request.params.slug, request.query)),
+    async (request, reply) =>
+      sendJsonBytes(reply, await link.slotList(ctx, request.params.username, request.params.slug, request.query)),
   );
 
   app.post(
@@ -89,9 +90,10 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
         tags,
         summary: 'Book a slot',
         description:
-          'Answers the booking with the invitee\'s private `cancel_url`, `reschedule_url` and `ics_url` (shown only here ' +
+          "Answers the booking with the invitee's private `cancel_url`, `reschedule_url` and `ics_url` (shown only here " +
           'and to the holder of the link). A slot that is not offered or was just taken is a 409; a duration the event ' +
-          'type does not offer is a 400; a used single-use link is a 410. ' + IDEMPOTENCY_DESCRIPTION,
+          'type does not offer is a 400; a used single-use link is a 410. ' +
+          IDEMPOTENCY_DESCRIPTION,
         params: LinkParams,
         body: BookingBody,
         response: { 201: InviteeBookingSchema, ...problems(400, 404, 409, 410, 413, 415, 422) },
@@ -101,7 +103,11 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
       const { username, slug } = request.params;
       const answer = await idempotent(
         ctx,
-        { key: idempotencyKeyOf(request), scope: `POST /api/v1/public/${username}/${slug}/bookings`, payload: request.body },
+        {
+          key: idempotencyKeyOf(request),
+          scope: `POST /api/v1/public/${username}/${slug}/bookings`,
+          payload: request.body,
+        },
         async () => ({ status: 201, body: await link.bookLink(ctx, username, slug, request.body) }),
       );
       return sendAnswer(reply, answer);
@@ -113,7 +119,7 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
     schema: {
       tags: selfService,
       summary: 'The booking, with its private links',
-      description: 'Instants in `timezone` (default: the invitee\'s). An unknown token is a 404.',
+      description: "Instants in `timezone` (default: the invitee's). An unknown token is a 404.",
       params: TokenParams,
       querystring: ViewQuery,
       response: { 200: InviteeBookingSchema, ...problems(400, 404) },
@@ -164,7 +170,12 @@ export function publicBookingRoutes(app: TypedApp, ctx: AppContext): void {
     '/api/v1/public/bookings/:token/invite.ics',
     {
       config,
-      schema: { tags: selfService, summary: 'The booking as an iCalendar file', params: TokenParams, produces: ['text/calendar'] },
+      schema: {
+        tags: selfService,
+        summary: 'The booking as an iCalendar file',
+        params: TokenParams,
+        produces: ['text/calendar'],
+      },
     },
     async (request, reply) =>
       reply

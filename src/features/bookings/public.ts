@@ -1,7 +1,15 @@
 // The public booking link (/{username}/{slug}): what is booked, the month view, the slots of
 // some days, booking; and the invitee's self-service by private token. No account needed.
 import type { AppContext } from '../../context';
-import { addDays, dayWindow, daysBetween, InstantFormatter, isDate, isTimeZone, parseInstant } from '../../domain/calendar';
+import {
+  addDays,
+  dayWindow,
+  daysBetween,
+  InstantFormatter,
+  isDate,
+  isTimeZone,
+  parseInstant,
+} from '../../domain/calendar';
 import { JsonBytes } from '../../http/json-text';
 import { invalidField, notFound, validationError, type FieldError } from '../../http/errors';
 import * as eventTypes from '../event-types/repository';
@@ -22,11 +30,10 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 /** The event type behind a live link: unknown or inactive is a 404, a used single-use link a 410. */
 async function liveLink(ctx: AppContext, username: string, slug: string): Promise<EventTypeRow> {
   const et = await eventTypes.findEventTypeBySlug(ctx.db, username, slug);
-  if (!et || !et.active) throw notFound('Booking link');
+  if (!et?.active) throw notFound('Booking link');
   if (et.single_use && et.used_at !== null) throw linkUsed();
   return et;
 }
-
 
 function durationOf(et: EventTypeRow, duration: number | undefined): number {
   if (duration === undefined) return et.durations[0]!;
@@ -69,7 +76,11 @@ export async function monthView(
   const first = `${query.month}-01`;
   let last = first;
   while (addDays(last, 1).startsWith(query.month)) last = addDays(last, 1);
-  const offersIn = await prepareOffers(ctx.db, et, { window: dayWindow(first, last, timezone), duration, now: ctx.now() });
+  const offersIn = await prepareOffers(ctx.db, et, {
+    window: dayWindow(first, last, timezone),
+    duration,
+    now: ctx.now(),
+  });
   const days = [];
   // A day needs one slot to be available: stop at the first one rather than listing them all.
   for (let d = first; d <= last; d = addDays(d, 1)) {
@@ -84,20 +95,30 @@ export async function slotList(ctx: AppContext, username: string, slug: string, 
   let from = query.from;
   let to = query.to;
   if (query.date !== undefined) {
-    if (from !== undefined || to !== undefined) errors.push({ field: 'date', message: 'give date, or from and to, not both' });
+    if (from !== undefined || to !== undefined)
+      errors.push({ field: 'date', message: 'give date, or from and to, not both' });
     from = to = query.date;
   } else if (from === undefined || to === undefined) {
     errors.push({ field: from === undefined ? 'from' : 'to', message: 'is required (or give date)' });
   }
-  for (const [field, value] of [['date', query.date], ['from', from], ['to', to]] as const) {
+  for (const [field, value] of [
+    ['date', query.date],
+    ['from', from],
+    ['to', to],
+  ] as const) {
     if (value !== undefined && !isDate(value)) errors.push({ field, message: 'must be a real date YYYY-MM-DD' });
   }
   if (errors.length) throw validationError(errors);
   if (daysBetween(from!, to!) < 0) throw invalidField('to', 'must not be before from');
-  if (daysBetween(from!, to!) >= MAX_WINDOW_DAYS) throw invalidField('to', `the window is at most ${MAX_WINDOW_DAYS} days`);
+  if (daysBetween(from!, to!) >= MAX_WINDOW_DAYS)
+    throw invalidField('to', `the window is at most ${MAX_WINDOW_DAYS} days`);
   const timezone = askedTimeZone(query.timezone, et.owner_timezone);
   const duration = durationOf(et, query.duration);
-  const offersIn = await prepareOffers(ctx.db, et, { window: dayWindow(from!, to!, timezone), duration, now: ctx.now() });
+  const offersIn = await prepareOffers(ctx.db, et, {
+    window: dayWindow(from!, to!, timezone),
+    duration,
+    now: ctx.now(),
+  });
   // Day by day, so a window with too many slots is refused after generating about MAX_SLOTS, not all of them.
   const offers: Offer[] = [];
   for (let d = from!; d <= to!; d = addDays(d, 1)) {
@@ -122,7 +143,11 @@ function slotsJson(timezone: string, duration: number, offers: readonly Offer[])
   out.ascii('{"timezone":').value(timezone).ascii(',"duration":').value(duration).ascii(',"slots":[');
   for (let i = 0; i < offers.length; i++) {
     const o = offers[i]!;
-    out.ascii(i === 0 ? '{"start":"' : ',{"start":"').instant(f, o.start).ascii('","end":"').instant(f, o.end);
+    out
+      .ascii(i === 0 ? '{"start":"' : ',{"start":"')
+      .instant(f, o.start)
+      .ascii('","end":"')
+      .instant(f, o.end);
     if (o.seatsLeft === undefined) out.ascii('"}');
     else out.ascii('","seats_left":').value(o.seatsLeft).ascii('}');
   }
@@ -144,10 +169,13 @@ function checkAnswers(et: EventTypeRow, answers: Record<string, unknown>, errors
       continue;
     }
     if (q.type === 'number' && typeof value !== 'number') errors.push({ field, message: 'must be a number' });
-    else if (q.type === 'checkbox' && typeof value !== 'boolean') errors.push({ field, message: 'must be true or false' });
+    else if (q.type === 'checkbox' && typeof value !== 'boolean')
+      errors.push({ field, message: 'must be true or false' });
     else if (q.type === 'checkbox' && q.required && value !== true) errors.push({ field, message: 'must be checked' });
-    else if (q.type !== 'number' && q.type !== 'checkbox' && typeof value !== 'string') errors.push({ field, message: 'must be text' });
-    else if (q.type === 'email' && !EMAIL.test(String(value))) errors.push({ field, message: 'must be an e-mail address' });
+    else if (q.type !== 'number' && q.type !== 'checkbox' && typeof value !== 'string')
+      errors.push({ field, message: 'must be text' });
+    else if (q.type === 'email' && !EMAIL.test(String(value)))
+      errors.push({ field, message: 'must be an e-mail address' });
     else if (q.type === 'select' && !(q.options ?? []).includes(String(value))) {
       errors.push({ field, message: `must be one of ${(q.options ?? []).join(', ')}` });
     }
@@ -159,7 +187,8 @@ export async function bookLink(ctx: AppContext, username: string, slug: string, 
   const errors: FieldError[] = [];
   const start = parseInstant(body.start);
   if (start === null) errors.push({ field: 'start', message: 'must be an RFC 3339 instant with an offset' });
-  if (!isTimeZone(body.invitee.timezone)) errors.push({ field: 'invitee.timezone', message: 'is not an IANA time zone name' });
+  if (!isTimeZone(body.invitee.timezone))
+    errors.push({ field: 'invitee.timezone', message: 'is not an IANA time zone name' });
   if (!EMAIL.test(body.invitee.email)) errors.push({ field: 'invitee.email', message: 'is not an e-mail address' });
   (body.guests ?? []).forEach((g, i) => {
     if (!EMAIL.test(g)) errors.push({ field: `guests[${i}]`, message: 'is not an e-mail address' });

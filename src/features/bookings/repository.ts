@@ -64,15 +64,30 @@ export async function insertBooking(tx: Queryable, b: NewBooking): Promise<strin
                            invitee_timezone, guests, answers, location, token_hash, created_at, updated_at)
      VALUES ($1, $2, $3, 'confirmed', ${ts('$4')}, ${ts('$5')}, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
     [
-      b.eventTypeId, b.ownerId, b.title, b.start, b.end, b.invitee.name, b.invitee.email, b.invitee.timezone,
-      JSON.stringify(b.guests), JSON.stringify(b.answers), b.location, b.tokenHash, b.at,
+      b.eventTypeId,
+      b.ownerId,
+      b.title,
+      b.start,
+      b.end,
+      b.invitee.name,
+      b.invitee.email,
+      b.invitee.timezone,
+      JSON.stringify(b.guests),
+      JSON.stringify(b.answers),
+      b.location,
+      b.tokenHash,
+      b.at,
     ],
   );
   return row.id;
 }
 
 export async function addBookingHost(tx: Queryable, bookingId: string, userId: string, holdId: string): Promise<void> {
-  await tx.query('INSERT INTO booking_hosts (booking_id, user_id, hold_id) VALUES ($1, $2, $3)', [bookingId, userId, holdId]);
+  await tx.query('INSERT INTO booking_hosts (booking_id, user_id, hold_id) VALUES ($1, $2, $3)', [
+    bookingId,
+    userId,
+    holdId,
+  ]);
 }
 
 export async function removeBookingHosts(tx: Queryable, bookingId: string): Promise<void> {
@@ -181,7 +196,12 @@ export async function findGroupSlot(q: Queryable, eventTypeId: string, slot: Int
   return row?.hold_id;
 }
 
-export async function insertGroupSlot(tx: Queryable, eventTypeId: string, slot: Interval, holdId: string): Promise<void> {
+export async function insertGroupSlot(
+  tx: Queryable,
+  eventTypeId: string,
+  slot: Interval,
+  holdId: string,
+): Promise<void> {
   await tx.query(
     `INSERT INTO group_slots (event_type_id, start_at, end_at, hold_id) VALUES ($1, ${ts('$2')}, ${ts('$3')}, $4)`,
     [eventTypeId, slot.start, slot.end, holdId],

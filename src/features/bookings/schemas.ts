@@ -6,10 +6,14 @@ export const LinkParams = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 40 }),
   slug: Type.String({ minLength: 1, maxLength: 100 }),
 });
-export const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 128, description: 'The invitee\'s private token' }) });
+export const TokenParams = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 128, description: "The invitee's private token" }),
+});
 
 const Zone = Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of the answer' }));
-const DurationQuery = Type.Optional(Type.Integer({ minimum: 1, maximum: 1440, description: 'One of the event type\'s durations (default: its first)' }));
+const DurationQuery = Type.Optional(
+  Type.Integer({ minimum: 1, maximum: 1440, description: "One of the event type's durations (default: its first)" }),
+);
 
 export const DaysQuery = Type.Object({
   month: Type.String({ maxLength: 7, description: 'YYYY-MM', examples: ['2026-03'] }),
@@ -38,7 +42,7 @@ export const PublicEventTypeSchema = Type.Object({
   seats: Type.Optional(Type.Integer()),
   location: Type.Union([Type.String(), Type.Null()]),
   questions: Type.Array(Type.Unknown()),
-  timezone: Type.String({ description: 'The host\'s time zone' }),
+  timezone: Type.String({ description: "The host's time zone" }),
   booking_url: Type.String(),
 });
 
@@ -51,7 +55,9 @@ export const DaysReply = Type.Object({
 export const SlotsReply = Type.Object({
   timezone: Type.String(),
   duration: Type.Integer(),
-  slots: Type.Array(Type.Object({ start: Type.String(), end: Type.String(), seats_left: Type.Optional(Type.Integer()) })),
+  slots: Type.Array(
+    Type.Object({ start: Type.String(), end: Type.String(), seats_left: Type.Optional(Type.Integer()) }),
+  ),
 });
 
 const Email = Type.String({ minLength: 3, maxLength: 254, examples: ['ada@example.com'] });
@@ -66,11 +72,15 @@ export const BookingBody = Type.Object({
     timezone: TimeZoneName,
   }),
   guests: Type.Optional(Type.Array(Email, { maxItems: 10, description: 'E-mail addresses of guests' })),
-  answers: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), AnswerValue, { description: 'Answers by question key' })),
+  answers: Type.Optional(
+    Type.Record(Type.String({ maxLength: 40 }), AnswerValue, { description: 'Answers by question key' }),
+  ),
 });
 export type BookingBody = Static<typeof BookingBody>;
 
-export const CancelBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000, examples: ['Something came up'] })) });
+export const CancelBody = Type.Object({
+  reason: Type.Optional(Type.String({ maxLength: 1000, examples: ['Something came up'] })),
+});
 export const RescheduleBody = Type.Object({ start: Instant });
 export const ViewQuery = Type.Object({ timezone: Zone });
 
@@ -122,8 +132,18 @@ export const InviteeBookingSchema = Type.Object({
 });
 
 export const BookingListQuery = Type.Object({
-  from: Type.Optional(Type.String({ maxLength: 40, description: 'A date (YYYY-MM-DD, in `timezone`) or an instant: bookings starting then or later' })),
-  to: Type.Optional(Type.String({ maxLength: 40, description: 'A date (included) or an instant (excluded): bookings starting before its end' })),
+  from: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: 'A date (YYYY-MM-DD, in `timezone`) or an instant: bookings starting then or later',
+    }),
+  ),
+  to: Type.Optional(
+    Type.String({
+      maxLength: 40,
+      description: 'A date (included) or an instant (excluded): bookings starting before its end',
+    }),
+  ),
   status: Type.Optional(Type.Union([Type.Literal('confirmed'), Type.Literal('cancelled')])),
   event_type: Type.Optional(Type.String({ maxLength: 100, description: 'Id or slug of one of your event types' })),
   timezone: Zone,

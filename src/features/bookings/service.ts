@@ -29,7 +29,11 @@ export const linkUsed = () => new AppError('gone', 'This single-use booking link
  */
 function raceLost(error: unknown): AppError | null {
   const state = sqlState(error);
-  if (state === SqlState.deadlockDetected || state === SqlState.serializationFailure || state === SqlState.exclusionViolation) {
+  if (
+    state === SqlState.deadlockDetected ||
+    state === SqlState.serializationFailure ||
+    state === SqlState.exclusionViolation
+  ) {
     return new AppError('slot_unavailable', 'Another booking took this time first');
   }
   if (state === SqlState.foreignKeyViolation) {
@@ -101,7 +105,12 @@ async function holdTime(tx: Queryable, et: EventTypeRow, offer: Offer, bookingId
 }
 
 /** With the event type's row locked, refuses a booking that would exceed max_per_day. */
-async function checkDayLimit(tx: Queryable, et: EventTypeRow, start: number, exceptBooking: string | null): Promise<void> {
+async function checkDayLimit(
+  tx: Queryable,
+  et: EventTypeRow,
+  start: number,
+  exceptBooking: string | null,
+): Promise<void> {
   if (et.max_per_day === null) return;
   await eventTypes.lockEventType(tx, et.id);
   const date = localDateOf(start, et.owner_timezone);
@@ -129,7 +138,11 @@ export interface BookingInput {
  * waits for the other's); the victim tries again from a fresh offer instead of refusing an
  * invitee whose slot may still be free.
  */
-export async function bookSlot(ctx: AppContext, et: EventTypeRow, input: BookingInput): Promise<{ row: BookingRow; token: string }> {
+export async function bookSlot(
+  ctx: AppContext,
+  et: EventTypeRow,
+  input: BookingInput,
+): Promise<{ row: BookingRow; token: string }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await bookSlotOnce(ctx, et, input);
@@ -139,7 +152,11 @@ export async function bookSlot(ctx: AppContext, et: EventTypeRow, input: Booking
   }
 }
 
-async function bookSlotOnce(ctx: AppContext, et: EventTypeRow, input: BookingInput): Promise<{ row: BookingRow; token: string }> {
+async function bookSlotOnce(
+  ctx: AppContext,
+  et: EventTypeRow,
+  input: BookingInput,
+): Promise<{ row: BookingRow; token: string }> {
   const now = ctx.now();
   const offer = await offerAt(ctx.db, et, input.start, { duration: input.duration, now });
   if (!offer) throw slotTaken();
@@ -193,7 +210,12 @@ export async function unsafeCancelBooking(
  * active; the host may move any. One transaction: the old time is let go and the new one
  * held; if the new one cannot be held, the transaction rolls back and the booking keeps its old time.
  */
-export async function unsafeRescheduleBooking(ctx: AppContext, id: string, start: number, by: 'host' | 'invitee'): Promise<BookingRow> {
+export async function unsafeRescheduleBooking(
+  ctx: AppContext,
+  id: string,
+  start: number,
+  by: 'host' | 'invitee',
+): Promise<BookingRow> {
   const now = ctx.now();
   const before = await repo.findBooking(ctx.db, id);
   if (!before) throw notFound('Booking');
@@ -204,24 +226,29 @@ export async function unsafeRescheduleBooking(ctx: AppContext, id: string, start
   const et = before.event_type_id === null ? undefined : await eventTypes.findEventType(ctx.db, before.event_type_id);
   if (!et) throw new AppError('gone', 'The event type of this booking no longer exists');
   // A single-use link was used by this very booking, so only deactivation stops the invitee.
-  if (by === 'invitee' && !et.active) throw new AppError('gone', 'The host has deactivated this booking link; the booking can only be cancelled');
+  if (by === 'invitee' && !et.active)
+    throw new AppError('gone', 'The host has deactivated this booking link; the booking can only be cancelled');
   const holdIds = before.hosts.flatMap((h) => (h.hold_id ? [h.hold_id] : []));
   const duration = Math.round((before.end - before.start) / MINUTE);
   const offer = await offerAt(ctx.db, et, start, { duration, now, ignoreBooking: { id, holdIds } });
   if (!offer) throw slotTaken();
   // Round robin: the current host keeps the booking when free.
   const mine = new Set(before.hosts.map((h) => h.user_id));
-  const moved: Offer = { ...offer, hosts: [...offer.hosts.filter((h) => mine.has(h)), ...offer.hosts.filter((h) => !mine.has(h))] };
+  const moved: Offer = {
+    ...offer,
+    hosts: [...offer.hosts.filter((h) => mine.has(h)), ...offer.hosts.filter((h) => !mine.has(h))],
+  };
   try {
     await ctx.db.transaction(async (tx) => {
       const current = await repo.findBooking(tx, id, true);
-      if (!current || current.status !== 'confirmed' || current.sequence !== before.sequence) {
+      if (current?.status !== 'confirmed' || current.sequence !== before.sequence) {
         throw new AppError('conflict', 'The booking changed meanwhile; load it again');
       }
       await checkDayLimit(tx, et, moved.start, id);
       for (const h of current.hosts) if (h.hold_id) await releaseSeat(tx, h.hold_id);
       await repo.removeBookingHosts(tx, id);
-      for (const h of await holdTime(tx, et, moved, id, new Date(now))) await repo.addBookingHost(tx, id, h.userId, h.holdId);
+      for (const h of await holdTime(tx, et, moved, id, new Date(now)))
+        await repo.addBookingHost(tx, id, h.userId, h.holdId);
       await repo.moveBooking(tx, id, moved, new Date(now));
       await bookingEvent(ctx, tx, 'booking.rescheduled', id, {
         previous: { start: current.start, end: current.end },

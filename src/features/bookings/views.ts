@@ -31,7 +31,7 @@ function timesView(row: { start: number; end: number }, timezone: string) {
   };
 }
 
-export function bookingView(ctx: AppContext, row: BookingRow, timezone: string) {
+export function bookingView(_ctx: AppContext, row: BookingRow, timezone: string) {
   return {
     id: row.id,
     status: row.status,
@@ -106,10 +106,7 @@ export function bookingIcs(ctx: AppContext, row: BookingRow, options: { cancelle
     location: row.location,
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     organizer: { name: row.owner_name || row.owner_username, email: row.owner_email },
-    attendees: [
-      { name: row.invitee_name, email: row.invitee_email },
-      ...row.guests.map((email) => ({ email })),
-    ],
+    attendees: [{ name: row.invitee_name, email: row.invitee_email }, ...row.guests.map((email) => ({ email }))],
   });
   return calendar.toString();
 }

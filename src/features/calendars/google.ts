@@ -18,7 +18,10 @@ type Google = NonNullable<AppContext['config']['google']>;
 
 export function googleOf(ctx: AppContext): Google {
   if (!ctx.config.google || !ctx.config.secretKey) {
-    throw new AppError('service_unavailable', 'Google Calendar is not configured here (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, SECRET_KEY)');
+    throw new AppError(
+      'service_unavailable',
+      'Google Calendar is not configured here (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, SECRET_KEY)',
+    );
   }
   return ctx.config.google;
 }
@@ -31,7 +34,9 @@ const stateMac = (ctx: AppContext, payload: string) =>
 /** The consent URL for the user; its state names them, signed and valid 15 minutes. */
 export function authorizeUrl(ctx: AppContext, userId: string): string {
   const google = googleOf(ctx);
-  const payload = Buffer.from(JSON.stringify({ u: userId, e: ctx.now() + STATE_TTL_MS, n: randomBytes(8).toString('hex') })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ u: userId, e: ctx.now() + STATE_TTL_MS, n: randomBytes(8).toString('hex') }),
+  ).toString('base64url');
   const url = new URL(google.authUrl);
   url.search = new URLSearchParams({
     client_id: google.clientId,
@@ -63,7 +68,10 @@ export function userOfState(ctx: AppContext, state: string): string {
 const tokenKey = (ctx: AppContext) => sealingKey('google-refresh-token', ctx.config.secretKey!);
 export const sealToken = (ctx: AppContext, token: string) => seal(token, tokenKey(ctx));
 
-async function tokenRequest(ctx: AppContext, fields: Record<string, string>): Promise<{ access_token?: string; refresh_token?: string }> {
+async function tokenRequest(
+  ctx: AppContext,
+  fields: Record<string, string>,
+): Promise<{ access_token?: string; refresh_token?: string }> {
   const google = googleOf(ctx);
   const text = await requestText('POST', google.tokenUrl, {
     signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -76,21 +84,31 @@ async function tokenRequest(ctx: AppContext, fields: Record<string, string>): Pr
 }
 
 /** Exchanges the callback's code for tokens; Google must give a refresh token (offline access). */
-export async function exchangeCode(ctx: AppContext, code: string): Promise<{ refreshToken: string; accessToken: string }> {
+export async function exchangeCode(
+  ctx: AppContext,
+  code: string,
+): Promise<{ refreshToken: string; accessToken: string }> {
   let answer: { access_token?: string; refresh_token?: string };
   try {
     answer = await tokenRequest(ctx, { grant_type: 'authorization_code', code, redirect_uri: redirectUri(ctx) });
   } catch (e) {
     const reason = e instanceof ResponseError ? e.message : 'Google could not be reached';
-    throw new AppError('calendar_unreachable', `Google refused the authorization code (${reason}): start again from /api/v1/calendars/google/authorize`);
+    throw new AppError(
+      'calendar_unreachable',
+      `Google refused the authorization code (${reason}): start again from /api/v1/calendars/google/authorize`,
+    );
   }
-  if (!answer.refresh_token || !answer.access_token) throw new AppError('calendar_unreachable', 'Google gave no refresh token (offline access was not granted)');
+  if (!answer.refresh_token || !answer.access_token)
+    throw new AppError('calendar_unreachable', 'Google gave no refresh token (offline access was not granted)');
   return { refreshToken: answer.refresh_token, accessToken: answer.access_token };
 }
 
 /** A fresh access token from the sealed refresh token. */
 export async function accessToken(ctx: AppContext, sealedRefreshToken: string): Promise<string> {
-  const answer = await tokenRequest(ctx, { grant_type: 'refresh_token', refresh_token: unseal(sealedRefreshToken, tokenKey(ctx)) });
+  const answer = await tokenRequest(ctx, {
+    grant_type: 'refresh_token',
+    refresh_token: unseal(sealedRefreshToken, tokenKey(ctx)),
+  });
   if (!answer.access_token) throw new Error('Google gave no access token');
   return answer.access_token;
 }
@@ -100,19 +118,30 @@ async function api(ctx: AppContext, token: string, method: string, path: string,
     signal: AbortSignal.timeout(TIMEOUT_MS),
     allowPrivate: ctx.config.outboundAllowPrivate,
     maxBytes: 10 * 1024 * 1024,
-    headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }
 
 /** The calendar's busy time within the horizon (free/busy only: no event details are read). */
-export async function freeBusy(ctx: AppContext, token: string, calendarId: string, horizon: Interval): Promise<Interval[]> {
+export async function freeBusy(
+  ctx: AppContext,
+  token: string,
+  calendarId: string,
+  horizon: Interval,
+): Promise<Interval[]> {
   const text = await api(ctx, token, 'POST', '/freeBusy', {
     timeMin: new Date(horizon.start).toISOString(),
     timeMax: new Date(horizon.end).toISOString(),
     items: [{ id: calendarId }],
   });
-  const answer = JSON.parse(text) as { calendars?: Record<string, { busy?: { start: string; end: string }[]; errors?: unknown[] }> };
+  const answer = JSON.parse(text) as {
+    calendars?: Record<string, { busy?: { start: string; end: string }[]; errors?: unknown[] }>;
+  };
   const entry = answer.calendars?.[calendarId];
   if (!entry || entry.errors?.length) throw new Error('Google did not answer for this calendar');
   const busy: Interval[] = [];
@@ -128,7 +157,13 @@ export async function freeBusy(ctx: AppContext, token: string, calendarId: strin
 export const eventIdOf = (bookingId: string) => bookingId.replace(/-/g, '').toLowerCase();
 
 /** Puts the event (updates it, or inserts it with its id when Google has none yet). */
-export async function putEvent(ctx: AppContext, token: string, calendarId: string, eventId: string, event: Record<string, unknown>): Promise<void> {
+export async function putEvent(
+  ctx: AppContext,
+  token: string,
+  calendarId: string,
+  eventId: string,
+  event: Record<string, unknown>,
+): Promise<void> {
   const path = `/calendars/${encodeURIComponent(calendarId)}/events`;
   try {
     await api(ctx, token, 'PUT', `${path}/${eventId}`, event);

@@ -23,7 +23,12 @@ function naiveOf(t: ICAL.Time): number {
  * The instant of an iCalendar time. `tzid` is the TZID its property was written with (ical.js
  * leaves a zone it has no VTIMEZONE for floating); `zones` are the feed's own VTIMEZONEs.
  */
-function instantOf(t: ICAL.Time, tzid: string | undefined, userZone: string, zones: Map<string, ICAL.Timezone>): number {
+function instantOf(
+  t: ICAL.Time,
+  tzid: string | undefined,
+  userZone: string,
+  zones: Map<string, ICAL.Timezone>,
+): number {
   if (t.isDate) return instantOfWallClock(naiveOf(t), userZone, 'shift');
   if (t.zone === ICAL.Timezone.utcTimezone || t.zone?.tzid === 'UTC') return naiveOf(t);
   const name = tzid ?? t.zone?.tzid;
@@ -71,7 +76,12 @@ export function busyFromIcs(text: string, userZone: string, horizon: Interval, o
   return readFeed(text, userZone, horizon, options).busy;
 }
 
-export function readFeed(text: string, userZone: string, horizon: Interval, options: FeedOptions = {}): { busy: Interval[]; skipped: number; truncated: boolean } {
+export function readFeed(
+  text: string,
+  userZone: string,
+  horizon: Interval,
+  options: FeedOptions = {},
+): { busy: Interval[]; skipped: number; truncated: boolean } {
   let calendar: ICAL.Component;
   try {
     const parsed = ICAL.parse(text.replace(/^\uFEFF/, ''));
@@ -106,7 +116,8 @@ export function readFeed(text: string, userZone: string, horizon: Interval, opti
     // A DURATION of hours, minutes or seconds is exact time (RFC 5545 §3.3.6), across a DST change too.
     const duration = item.getFirstPropertyValue('duration') as ICAL.Duration | null;
     if (duration && !start.isDate && !item.hasProperty('dtend') && duration.days === 0 && duration.weeks === 0) {
-      e = s + (duration.isNegative ? -1 : 1) * (duration.hours * 3600 + duration.minutes * 60 + duration.seconds) * 1000;
+      e =
+        s + (duration.isNegative ? -1 : 1) * (duration.hours * 3600 + duration.minutes * 60 + duration.seconds) * 1000;
     }
     // An all-day event without an end lasts its day.
     if (!(e > s) && start.isDate) {
@@ -144,7 +155,8 @@ export function readFeed(text: string, userZone: string, horizon: Interval, opti
       const excluded = new Set<number>();
       for (const p of master.getAllProperties('exdate')) {
         const tzid = p.getParameter('tzid');
-        for (const v of p.getValues() as ICAL.Time[]) excluded.add(instantOf(v, typeof tzid === 'string' ? tzid : seriesZone, userZone, zones));
+        for (const v of p.getValues() as ICAL.Time[])
+          excluded.add(instantOf(v, typeof tzid === 'string' ? tzid : seriesZone, userZone, zones));
       }
       const moved = new Map<number, ICAL.Component>();
       for (const c of exceptions) {

@@ -17,7 +17,13 @@ export interface FeedBusy {
 }
 
 /** Busy time of a feed's text, or of several calendar objects' texts (CalDAV) together. */
-export function parseFeed(text: string | string[], userZone: string, horizon: Interval, options: FeedOptions = {}, budgetMs = READ_BUDGET_MS): Promise<FeedBusy> {
+export function parseFeed(
+  text: string | string[],
+  userZone: string,
+  horizon: Interval,
+  options: FeedOptions = {},
+  budgetMs = READ_BUDGET_MS,
+): Promise<FeedBusy> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./ics-worker.mjs', import.meta.url), {
       workerData: { texts: Array.isArray(text) ? text : [text], userZone, horizon, options },
@@ -31,15 +37,22 @@ export function parseFeed(text: string | string[], userZone: string, horizon: In
       void worker.terminate();
       fn();
     };
-    const timer = setTimeout(() => finish(() => reject(new FeedError(`reading the feed took over ${budgetMs / 1000} s`))), budgetMs);
-    worker.once('message', (m: { error?: string; starts?: number[]; ends?: number[]; skipped?: number; truncated?: boolean }) =>
-      finish(() => {
-        if (m.error !== undefined) return reject(new FeedError(m.error));
-        const busy = m.starts!.map((start, i) => ({ start, end: m.ends![i]! }));
-        resolve({ busy, skipped: m.skipped ?? 0, truncated: m.truncated ?? false });
-      }),
+    const timer = setTimeout(
+      () => finish(() => reject(new FeedError(`reading the feed took over ${budgetMs / 1000} s`))),
+      budgetMs,
     );
-    worker.once('error', () => finish(() => reject(new FeedError('the feed could not be read (too large or malformed)'))));
+    worker.once(
+      'message',
+      (m: { error?: string; starts?: number[]; ends?: number[]; skipped?: number; truncated?: boolean }) =>
+        finish(() => {
+          if (m.error !== undefined) return reject(new FeedError(m.error));
+          const busy = m.starts!.map((start, i) => ({ start, end: m.ends![i]! }));
+          resolve({ busy, skipped: m.skipped ?? 0, truncated: m.truncated ?? false });
+        }),
+    );
+    worker.once('error', () =>
+      finish(() => reject(new FeedError('the feed could not be read (too large or malformed)'))),
+    );
     worker.once('exit', () => finish(() => reject(new FeedError('the feed could not be read'))));
   });
 }

@@ -26,25 +26,48 @@ export interface CalendarRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, user_id, provider, name, url, username, password, sealed_token, external_id, busy_hash, busy_count, write_bookings, synced_at, sync_error, next_sync_at, created_at, updated_at';
+const COLUMNS =
+  'id, user_id, provider, name, url, username, password, sealed_token, external_id, busy_hash, busy_count, write_bookings, synced_at, sync_error, next_sync_at, created_at, updated_at';
 
 export async function insertCalendar(
   q: Queryable,
   c: {
-    userId: string; provider: CalendarRow['provider']; name: string; url: string; username: string | null; password: string | null;
-    sealedToken?: string | null; externalId?: string | null; nextSyncAt: Date; at: Date;
+    userId: string;
+    provider: CalendarRow['provider'];
+    name: string;
+    url: string;
+    username: string | null;
+    password: string | null;
+    sealedToken?: string | null;
+    externalId?: string | null;
+    nextSyncAt: Date;
+    at: Date;
   },
 ): Promise<CalendarRow> {
   const [row] = await q.query<CalendarRow>(
     `INSERT INTO calendars (user_id, provider, name, url, username, password, sealed_token, external_id, next_sync_at, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING ${COLUMNS}`,
-    [c.userId, c.provider, c.name, c.url, c.username, c.password, c.sealedToken ?? null, c.externalId ?? null, c.nextSyncAt, c.at],
+    [
+      c.userId,
+      c.provider,
+      c.name,
+      c.url,
+      c.username,
+      c.password,
+      c.sealedToken ?? null,
+      c.externalId ?? null,
+      c.nextSyncAt,
+      c.at,
+    ],
   );
   return row!;
 }
 
 export async function findCalendar(q: Queryable, id: string, forUpdate = false): Promise<CalendarRow | undefined> {
-  const [row] = await q.query<CalendarRow>(`SELECT ${COLUMNS} FROM calendars WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  const [row] = await q.query<CalendarRow>(
+    `SELECT ${COLUMNS} FROM calendars WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   return row;
 }
 
@@ -65,7 +88,11 @@ export async function updateCalendar(
   changes: { name?: string; writeBookings?: boolean },
   at: Date,
 ): Promise<CalendarRow | undefined> {
-  if (changes.writeBookings === true) await tx.query('UPDATE calendars SET write_bookings = false WHERE user_id = $1 AND write_bookings AND id <> $2', [userId, id]);
+  if (changes.writeBookings === true)
+    await tx.query('UPDATE calendars SET write_bookings = false WHERE user_id = $1 AND write_bookings AND id <> $2', [
+      userId,
+      id,
+    ]);
   const [row] = await tx.query<CalendarRow>(
     `UPDATE calendars SET name = COALESCE($3, name), write_bookings = COALESCE($4, write_bookings), updated_at = $5
       WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
@@ -79,7 +106,12 @@ export async function deleteCalendar(q: Queryable, userId: string, id: string): 
 }
 
 /** Replaces the calendar's busy time (in the caller's transaction: readers see the old or the new, whole). */
-export async function replaceBusy(tx: Queryable, calendar: CalendarRow, busy: readonly Interval[], hash: string): Promise<void> {
+export async function replaceBusy(
+  tx: Queryable,
+  calendar: CalendarRow,
+  busy: readonly Interval[],
+  hash: string,
+): Promise<void> {
   await tx.query('DELETE FROM calendar_busy WHERE calendar_id = $1', [calendar.id]);
   if (busy.length > 0) {
     await tx.query(
@@ -88,7 +120,11 @@ export async function replaceBusy(tx: Queryable, calendar: CalendarRow, busy: re
       [calendar.id, calendar.user_id, busy.map((b) => b.start), busy.map((b) => b.end)],
     );
   }
-  await tx.query('UPDATE calendars SET busy_hash = $2, busy_count = $3 WHERE id = $1', [calendar.id, hash, busy.length]);
+  await tx.query('UPDATE calendars SET busy_hash = $2, busy_count = $3 WHERE id = $1', [
+    calendar.id,
+    hash,
+    busy.length,
+  ]);
 }
 
 /** Records a read's outcome: when it worked, synced_at; when not, the error (the busy time last read stays). */
@@ -106,18 +142,28 @@ export async function recordSync(
 }
 
 export async function anyDue(q: Queryable, now: Date): Promise<boolean> {
-  const [row] = await q.query<{ due: boolean }>('SELECT EXISTS (SELECT 1 FROM calendars WHERE next_sync_at <= $1) AS due', [now]);
+  const [row] = await q.query<{ due: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM calendars WHERE next_sync_at <= $1) AS due',
+    [now],
+  );
   return row?.due === true;
 }
 
 /** Claims up to `limit` calendars due for a refresh, leased until `leaseUntil` (SKIP LOCKED, like the other queues). */
-export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<(CalendarRow & { lease: string })[]> {
+export async function claimDue(
+  q: Queryable,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<(CalendarRow & { lease: string })[]> {
   return q.query<CalendarRow & { lease: string }>(
     `WITH due AS (
        SELECT id FROM calendars WHERE next_sync_at <= $1 ORDER BY next_sync_at LIMIT $3 FOR UPDATE SKIP LOCKED
      )
      UPDATE calendars c SET next_sync_at = $2, lease = gen_random_uuid() FROM due WHERE c.id = due.id
-     RETURNING ${COLUMNS.split(', ').map((col) => `c.${col}`).join(', ')}, c.lease`,
+     RETURNING ${COLUMNS.split(', ')
+       .map((col) => `c.${col}`)
+       .join(', ')}, c.lease`,
     [now, leaseUntil, limit],
   );
 }
@@ -130,13 +176,24 @@ const BUSY_BY_USER = `SELECT user_id,
       GROUP BY user_id`;
 
 /** Busy time from linked calendars per user within the window (frozen, shared: see holds' busyByUser). */
-export async function calendarBusyByUser(q: Queryable, userIds: readonly string[], window: Interval): Promise<ReadonlyMap<string, readonly Interval[]>> {
+export async function calendarBusyByUser(
+  q: Queryable,
+  userIds: readonly string[],
+  window: Interval,
+): Promise<ReadonlyMap<string, readonly Interval[]>> {
   if (userIds.length === 0) return new Map();
-  const rows = await hotRead<{ user_id: string; starts: number[]; ends: number[] }>(q, BUSY_BY_USER, [userIds, window.start, window.end]);
+  const rows = await hotRead<{ user_id: string; starts: number[]; ends: number[] }>(q, BUSY_BY_USER, [
+    userIds,
+    window.start,
+    window.end,
+  ]);
   return derivedFrom(rows, () => {
     const byUser = new Map<string, readonly Interval[]>();
     for (const row of rows) {
-      byUser.set(row.user_id, Object.freeze(row.starts.map((s, i) => Object.freeze({ start: Number(s), end: Number(row.ends[i]) }))));
+      byUser.set(
+        row.user_id,
+        Object.freeze(row.starts.map((s, i) => Object.freeze({ start: Number(s), end: Number(row.ends[i]) }))),
+      );
     }
     return byUser;
   });

@@ -11,13 +11,23 @@ const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Url = Type.String({ minLength: 1, maxLength: 2000 });
 const LinkBody = Type.Union([
   Type.Object({
-    provider: Type.Literal('ics', { description: 'A read-only iCalendar feed (the secret iCal address any provider gives)' }),
-    url: { ...Url, description: 'http(s) or webcal URL of the feed', examples: ['https://calendar.example.com/feeds/secret/basic.ics'] },
+    provider: Type.Literal('ics', {
+      description: 'A read-only iCalendar feed (the secret iCal address any provider gives)',
+    }),
+    url: {
+      ...Url,
+      description: 'http(s) or webcal URL of the feed',
+      examples: ['https://calendar.example.com/feeds/secret/basic.ics'],
+    },
     name: Type.Optional(Name),
   }),
   Type.Object({
     provider: Type.Literal('caldav', { description: 'A CalDAV calendar (Fastmail, iCloud, Nextcloud, Radicale...)' }),
-    url: { ...Url, description: 'The calendar collection URL', examples: ['https://caldav.example.com/dav/calendars/user/ada/work/'] },
+    url: {
+      ...Url,
+      description: 'The calendar collection URL',
+      examples: ['https://caldav.example.com/dav/calendars/user/ada/work/'],
+    },
     username: Type.String({ minLength: 1, maxLength: 200 }),
     password: Type.String({ minLength: 1, maxLength: 500, description: 'Password or app password; never shown back' }),
     name: Type.Optional(Name),
@@ -33,7 +43,9 @@ const CalendarSchema = Type.Object({
   }),
   error: Type.Union([Type.String(), Type.Null()]),
   busy_intervals: Type.Integer(),
-  write_bookings: Type.Boolean({ description: 'New bookings are written into this calendar (one per user, CalDAV only)' }),
+  write_bookings: Type.Boolean({
+    description: 'New bookings are written into this calendar (one per user, CalDAV only)',
+  }),
   synced_at: Type.Union([Type.String(), Type.Null()], { description: 'Last successful read' }),
   next_sync_at: Type.String(),
   created_at: Type.String(),
@@ -44,7 +56,14 @@ export function calendarRoutes(app: TypedApp, ctx: AppContext): void {
   const tags = ['calendars'];
   app.get(
     '/api/v1/calendars',
-    { schema: { tags, summary: 'Your linked calendars', querystring: PageQuery, response: { 200: pageOf(CalendarSchema), ...problems(400, 401) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Your linked calendars',
+        querystring: PageQuery,
+        response: { 200: pageOf(CalendarSchema), ...problems(400, 401) },
+      },
+    },
     async (request) => calendars.listCalendars(ctx, principalOf(request), request.query),
   );
   app.post(
@@ -61,7 +80,8 @@ export function calendarRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 201: CalendarSchema, ...problems(400, 401, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send(await calendars.linkCalendar(ctx, principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await calendars.linkCalendar(ctx, principalOf(request), request.body)),
   );
   app.get(
     '/api/v1/calendars/google/authorize',
@@ -97,7 +117,14 @@ export function calendarRoutes(app: TypedApp, ctx: AppContext): void {
   );
   app.get(
     '/api/v1/calendars/:id',
-    { schema: { tags, summary: 'One linked calendar', params: IdParams, response: { 200: CalendarSchema, ...problems(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'One linked calendar',
+        params: IdParams,
+        response: { 200: CalendarSchema, ...problems(400, 401, 404) },
+      },
+    },
     async (request) => calendars.getCalendar(ctx, principalOf(request), request.params.id),
   );
   app.patch(
@@ -118,7 +145,14 @@ export function calendarRoutes(app: TypedApp, ctx: AppContext): void {
   );
   app.delete(
     '/api/v1/calendars/:id',
-    { schema: { tags, summary: 'Unlink a calendar (its busy time stops counting)', params: IdParams, response: { 204: Type.Null(), ...problems(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Unlink a calendar (its busy time stops counting)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...problems(400, 401, 404) },
+      },
+    },
     async (request, reply) => {
       await calendars.unlinkCalendar(ctx, principalOf(request), request.params.id);
       return reply.code(204).send(null);

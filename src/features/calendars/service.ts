@@ -33,7 +33,8 @@ function view(row: repo.CalendarRow) {
     provider: row.provider,
     name: row.name,
     url: shownUrl(row.url),
-    status: row.sync_error !== null ? ('error' as const) : row.synced_at !== null ? ('ok' as const) : ('pending' as const),
+    status:
+      row.sync_error !== null ? ('error' as const) : row.synced_at !== null ? ('ok' as const) : ('pending' as const),
     error: row.sync_error,
     busy_intervals: row.busy_count,
     write_bookings: row.write_bookings,
@@ -56,11 +57,17 @@ function feedUrl(raw: string, webcal: boolean): string {
 
 const hashOf = (busy: readonly Interval[]) => createHash('sha256').update(JSON.stringify(busy)).digest('hex');
 
-type Source = Pick<repo.CalendarRow, 'provider' | 'url' | 'username' | 'password' | 'sealed_token' | 'external_id'> & { accessToken?: string };
+type Source = Pick<repo.CalendarRow, 'provider' | 'url' | 'username' | 'password' | 'sealed_token' | 'external_id'> & {
+  accessToken?: string;
+};
 
 /** A CalDAV time-range calendar-query: the events of the collection in the horizon, with their data. */
 function calendarQuery(horizon: Interval): string {
-  const utc = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const utc = (ms: number) =>
+    new Date(ms)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
     '<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">' +
@@ -83,7 +90,9 @@ export function calendarDataOf(xml: string): string[] {
       cdata
         ? cdata[1]!
         : raw.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, e: string) =>
-            e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : (XML_ENTITIES[e] ?? whole),
+            e[0] === '#'
+              ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
+              : (XML_ENTITIES[e] ?? whole),
           ),
     );
   }
@@ -91,11 +100,19 @@ export function calendarDataOf(xml: string): string[] {
 }
 
 /** Reads the calendar's busy time; a readable reason when it cannot. */
-async function readFeed(ctx: AppContext, source: Source, userZone: string): Promise<{ busy: Interval[] } | { error: string }> {
+async function readFeed(
+  ctx: AppContext,
+  source: Source,
+  userZone: string,
+): Promise<{ busy: Interval[] } | { error: string }> {
   try {
     const now = ctx.now();
     const horizon = { start: now - HORIZON.before, end: now + HORIZON.after };
-    const request = { signal: AbortSignal.timeout(FEED_TIMEOUT_MS), allowPrivate: ctx.config.outboundAllowPrivate, maxBytes: FEED_MAX_BYTES };
+    const request = {
+      signal: AbortSignal.timeout(FEED_TIMEOUT_MS),
+      allowPrivate: ctx.config.outboundAllowPrivate,
+      maxBytes: FEED_MAX_BYTES,
+    };
     if (source.provider === 'google') {
       const token = source.accessToken ?? (await google.accessToken(ctx, source.sealed_token!));
       return { busy: await google.freeBusy(ctx, token, source.external_id ?? 'primary', horizon) };
@@ -117,7 +134,8 @@ async function readFeed(ctx: AppContext, source: Source, userZone: string): Prom
     const ownUidSuffix = `@${new URL(ctx.config.publicUrl).hostname}`;
     return { busy: (await parseFeed(texts, userZone, horizon, { ownUidSuffix })).busy };
   } catch (e) {
-    if (e instanceof ResponseError && e.status === 401) return { error: 'HTTP 401: the server refused the username or password' };
+    if (e instanceof ResponseError && e.status === 401)
+      return { error: 'HTTP 401: the server refused the username or password' };
     if (e instanceof FeedError) return { error: e.message };
     return { error: outboundFailure(e, FEED_TIMEOUT_MS) };
   }
@@ -137,7 +155,12 @@ export async function syncCalendar(ctx: AppContext, row: repo.CalendarRow, lease
   const at = ctx.now();
   const next = new Date(at + ctx.config.calendarRefreshSeconds * 1000);
   if ('error' in read) {
-    await repo.recordSync(queueWriter(ctx.db), row.id, { at: new Date(at), error: read.error, nextSyncAt: next, lease });
+    await repo.recordSync(queueWriter(ctx.db), row.id, {
+      at: new Date(at),
+      error: read.error,
+      nextSyncAt: next,
+      lease,
+    });
     return read.error;
   }
   const hash = hashOf(read.busy);
@@ -164,18 +187,51 @@ export type LinkInput =
 export async function linkCalendar(ctx: AppContext, principal: Principal, input: LinkInput) {
   const source: Source =
     input.provider === 'caldav'
-      ? { provider: 'caldav', url: feedUrl(input.url, false), username: input.username, password: input.password, sealed_token: null, external_id: null }
-      : { provider: 'ics', url: feedUrl(input.url, true), username: null, password: null, sealed_token: null, external_id: null };
+      ? {
+          provider: 'caldav',
+          url: feedUrl(input.url, false),
+          username: input.username,
+          password: input.password,
+          sealed_token: null,
+          external_id: null,
+        }
+      : {
+          provider: 'ics',
+          url: feedUrl(input.url, true),
+          username: null,
+          password: null,
+          sealed_token: null,
+          external_id: null,
+        };
   if ((await repo.countCalendars(ctx.db, principal.userId)) >= MAX_CALENDARS) {
-    throw new AppError('conflict', `You have linked ${MAX_CALENDARS} calendars, the most one user may: unlink one first`);
+    throw new AppError(
+      'conflict',
+      `You have linked ${MAX_CALENDARS} calendars, the most one user may: unlink one first`,
+    );
   }
-  return view(await store(ctx, principal.userId, source, input.name ?? new URL(source.url).hostname, await readFeed(ctx, source, principal.timezone)));
+  return view(
+    await store(
+      ctx,
+      principal.userId,
+      source,
+      input.name ?? new URL(source.url).hostname,
+      await readFeed(ctx, source, principal.timezone),
+    ),
+  );
 }
 
 /** Stores a calendar just read (a 422 naming why when it could not be). */
-async function store(ctx: AppContext, userId: string, source: Source, name: string, read: Awaited<ReturnType<typeof readFeed>>) {
+async function store(
+  ctx: AppContext,
+  userId: string,
+  source: Source,
+  name: string,
+  read: Awaited<ReturnType<typeof readFeed>>,
+) {
   if ('error' in read) {
-    throw new AppError('calendar_unreachable', `The calendar could not be read: ${read.error}`, { errors: [{ field: 'url', message: read.error }] });
+    throw new AppError('calendar_unreachable', `The calendar could not be read: ${read.error}`, {
+      errors: [{ field: 'url', message: read.error }],
+    });
   }
   const at = ctx.now();
   return ctx.db.transaction(async (tx) => {
@@ -205,12 +261,16 @@ export function googleAuthorize(ctx: AppContext, principal: Principal) {
 /** Google's redirect back: the code becomes a (sealed) refresh token and the user's primary calendar is linked. */
 export async function googleCallback(ctx: AppContext, query: { code?: string; state?: string; error?: string }) {
   google.googleOf(ctx);
-  if (query.error !== undefined) throw invalidField('error', `Google answered "${query.error}": the calendar was not linked`);
+  if (query.error !== undefined)
+    throw invalidField('error', `Google answered "${query.error}": the calendar was not linked`);
   if (!query.state) throw invalidField('state', 'is required');
   if (!query.code) throw invalidField('code', 'is required');
   const userId = google.userOfState(ctx, query.state);
   if ((await repo.countCalendars(ctx.db, userId)) >= MAX_CALENDARS) {
-    throw new AppError('conflict', `You have linked ${MAX_CALENDARS} calendars, the most one user may: unlink one first`);
+    throw new AppError(
+      'conflict',
+      `You have linked ${MAX_CALENDARS} calendars, the most one user may: unlink one first`,
+    );
   }
   const tokens = await google.exchangeCode(ctx, query.code);
   const source: Source = {
@@ -222,7 +282,9 @@ export async function googleCallback(ctx: AppContext, query: { code?: string; st
     external_id: 'primary',
     accessToken: tokens.accessToken,
   };
-  return view(await store(ctx, userId, source, 'Google Calendar', await readFeed(ctx, source, await timeZoneOf(ctx, userId))));
+  return view(
+    await store(ctx, userId, source, 'Google Calendar', await readFeed(ctx, source, await timeZoneOf(ctx, userId))),
+  );
 }
 
 export async function listCalendars(ctx: AppContext, principal: Principal, query: { limit?: number; cursor?: string }) {
@@ -237,13 +299,27 @@ export async function getCalendar(ctx: AppContext, principal: Principal, id: str
 }
 
 /** Renames, or chooses (a CalDAV calendar) as the one new bookings are written into. */
-export async function updateCalendar(ctx: AppContext, principal: Principal, id: string, input: { name?: string; write_bookings?: boolean }) {
+export async function updateCalendar(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  input: { name?: string; write_bookings?: boolean },
+) {
   const current = await own(ctx, principal, id);
   if (input.write_bookings === true && current.provider === 'ics') {
-    throw invalidField('write_bookings', 'a feed is read-only: bookings can be written into a CalDAV or Google calendar');
+    throw invalidField(
+      'write_bookings',
+      'a feed is read-only: bookings can be written into a CalDAV or Google calendar',
+    );
   }
   const row = await ctx.db.transaction((tx) =>
-    repo.updateCalendar(tx, principal.userId, id, { name: input.name, writeBookings: input.write_bookings }, new Date(ctx.now())),
+    repo.updateCalendar(
+      tx,
+      principal.userId,
+      id,
+      { name: input.name, writeBookings: input.write_bookings },
+      new Date(ctx.now()),
+    ),
   );
   if (!row) throw notFound('Calendar');
   return view(row);

@@ -120,7 +120,9 @@ export class CalendarWriter extends QueueWorker {
           w.lease,
           error === null ? 'done' : failed ? 'failed' : 'pending',
           error,
-          error === null || failed ? null : new Date(at + retryDelayMs(w.attempts, this.ctx.config.deliveryRetrySeconds * 1000)),
+          error === null || failed
+            ? null
+            : new Date(at + retryDelayMs(w.attempts, this.ctx.config.deliveryRetrySeconds * 1000)),
           new Date(at),
         ],
       )
@@ -129,7 +131,10 @@ export class CalendarWriter extends QueueWorker {
   }
 
   private async applyCalDav(w: ClaimedWrite): Promise<void> {
-    const url = new URL(`${encodeURIComponent(w.booking_id)}.ics`, w.url.endsWith('/') ? w.url : `${w.url}/`).toString();
+    const url = new URL(
+      `${encodeURIComponent(w.booking_id)}.ics`,
+      w.url.endsWith('/') ? w.url : `${w.url}/`,
+    ).toString();
     const auth = `Basic ${Buffer.from(`${w.username ?? ''}:${w.password ?? ''}`).toString('base64')}`;
     try {
       await requestText(w.ics === null ? 'DELETE' : 'PUT', url, {
@@ -151,7 +156,7 @@ export class CalendarWriter extends QueueWorker {
     const calendarId = w.external_id ?? 'primary';
     const eventId = google.eventIdOf(w.booking_id);
     const row = w.ics === null ? undefined : await findBooking(this.ctx.db, w.booking_id);
-    if (!row || row.status !== 'confirmed') return google.deleteEvent(this.ctx, token, calendarId, eventId);
+    if (row?.status !== 'confirmed') return google.deleteEvent(this.ctx, token, calendarId, eventId);
     await google.putEvent(this.ctx, token, calendarId, eventId, {
       summary: `${row.title} with ${row.invitee_name}`,
       description: `Booked with Slotwise. Invitee: ${row.invitee_name} <${row.invitee_email}>`,

@@ -18,7 +18,13 @@ function humanDate(ms: number, timeZone: string): string {
   if (format === undefined) {
     // Building a formatter costs far more than using one: keep one per zone (bounded).
     if (dateFormats.size >= 500) dateFormats.clear();
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    });
     dateFormats.set(timeZone, format);
   }
   const parts = format.formatToParts(ms);
@@ -63,17 +69,19 @@ function body(
   const when = humanTime(row.start, row.end, to.timeZone);
   const host = row.owner_name || row.owner_username;
   const links = to.role === 'invitee' && extra.inviteeToken ? inviteeLinks(ctx, extra.inviteeToken) : null;
-  const answers = Object.entries(row.answers).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const answers = Object.entries(row.answers).map(
+    ([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`,
+  );
   const heading =
     to.role === 'former host'
       ? `${row.title} with ${row.invitee_name} has moved to another host: it is off your calendar.`
       : event === 'booking.created'
-      ? to.role === 'host'
-        ? `${row.invitee_name} booked ${row.title} with you.`
-        : `Your ${row.title} with ${host} is booked.`
-      : event === 'booking.rescheduled'
-        ? `${row.title} between ${host} and ${row.invitee_name} has moved.`
-        : `${row.title} between ${host} and ${row.invitee_name} is cancelled${row.cancelled_by ? ` by the ${row.cancelled_by}` : ''}.`;
+        ? to.role === 'host'
+          ? `${row.invitee_name} booked ${row.title} with you.`
+          : `Your ${row.title} with ${host} is booked.`
+        : event === 'booking.rescheduled'
+          ? `${row.title} between ${host} and ${row.invitee_name} has moved.`
+          : `${row.title} between ${host} and ${row.invitee_name} is cancelled${row.cancelled_by ? ` by the ${row.cancelled_by}` : ''}.`;
   return lines(
     `Hello ${to.name},`,
     '',
@@ -116,7 +124,12 @@ export async function queueBookingEmails(
     ...row.guests.map((email) => ({ email, name: email, timeZone: row.invitee_timezone, role: 'guest' as const })),
     ...hosts.map((h) => ({ email: h.email, name: h.name || h.username, timeZone: h.timezone, role: 'host' as const })),
     // A round-robin reschedule took the booking from them: their copy is withdrawn (METHOD:CANCEL).
-    ...formerHosts.map((h) => ({ email: h.email, name: h.name || h.username, timeZone: h.timezone, role: 'former host' as const })),
+    ...formerHosts.map((h) => ({
+      email: h.email,
+      name: h.name || h.username,
+      timeZone: h.timezone,
+      role: 'former host' as const,
+    })),
   ];
   const ics = bookingIcs(ctx, row);
   const method = row.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
@@ -128,7 +141,8 @@ export async function queueBookingEmails(
     const key = to.email.toLowerCase();
     if (seen.has(key)) continue; // a host booking themselves, a guest named twice: one e-mail each
     seen.add(key);
-    const who = to.role === 'host' || to.role === 'former host' ? row.invitee_name : row.owner_name || row.owner_username;
+    const who =
+      to.role === 'host' || to.role === 'former host' ? row.invitee_name : row.owner_name || row.owner_username;
     const former = to.role === 'former host';
     emails.push({
       id: randomUUID(),

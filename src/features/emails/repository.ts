@@ -47,7 +47,18 @@ export async function insertEmails(q: Queryable, es: readonly NewEmail[]): Promi
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
             WITH ORDINALITY AS t(id, booking_id, event, to_address, subject, text_body, ics, ics_method, status, at, n)
       ORDER BY n`,
-    [col('id'), col('bookingId'), col('event'), col('to'), col('subject'), col('text'), col('ics'), col('icsMethod'), col('status'), col('at')],
+    [
+      col('id'),
+      col('bookingId'),
+      col('event'),
+      col('to'),
+      col('subject'),
+      col('text'),
+      col('ics'),
+      col('icsMethod'),
+      col('status'),
+      col('at'),
+    ],
   );
 }
 
@@ -61,7 +72,12 @@ export async function anyDue(q: Queryable, now: Date): Promise<boolean> {
 }
 
 /** Claims up to `limit` due e-mails for one attempt each, leased until `leaseUntil` under a new lease token (see webhooks' claimDue). */
-export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<(EmailRow & { lease: string })[]> {
+export async function claimDue(
+  q: Queryable,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<(EmailRow & { lease: string })[]> {
   const rows = await q.query<EmailRow & { lease: string }>(
     `WITH due AS (
        SELECT id FROM emails
@@ -71,7 +87,9 @@ export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit:
      )
      UPDATE emails e SET attempts = e.attempts + 1, next_attempt_at = $2, lease = gen_random_uuid()
        FROM due WHERE e.id = due.id
-      RETURNING ${COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}, e.lease`,
+      RETURNING ${COLUMNS.split(', ')
+        .map((c) => `e.${c}`)
+        .join(', ')}, e.lease`,
     [now, leaseUntil, limit],
   );
   return rows.sort((a, b) => Number(a.seq) - Number(b.seq));

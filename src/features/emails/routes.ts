@@ -15,7 +15,9 @@ const EmailSchema = Type.Object({
   booking_id: Type.Union([Type.String(), Type.Null()]),
   to: Type.String(),
   subject: Type.String(),
-  text: Type.Union([Type.String(), Type.Null()], { description: 'Dropped once sent (the invitee\'s copy holds their private links)' }),
+  text: Type.Union([Type.String(), Type.Null()], {
+    description: "Dropped once sent (the invitee's copy holds their private links)",
+  }),
   ics: Type.Union([Type.String(), Type.Null()], { description: 'The attached invitation; dropped once sent' }),
   ics_method: Type.Union([Type.String(), Type.Null()]),
   status: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed'), Type.Literal('kept')]),
@@ -59,9 +61,12 @@ export function emailRoutes(app: TypedApp, ctx: AppContext): void {
     },
     async (request) => {
       const principal = principalOf(request);
-      if (!principal.isAdmin) throw new AppError('forbidden', 'Only administrators (ADMIN_USERNAMES) read the e-mail outbox');
+      if (!principal.isAdmin)
+        throw new AppError('forbidden', 'Only administrators (ADMIN_USERNAMES) read the e-mail outbox');
       const limit = request.query.limit ?? 20;
-      const before = request.query.cursor ? (decodeCursor(request.query.cursor, ['sequence']) as [number])[0] : undefined;
+      const before = request.query.cursor
+        ? (decodeCursor(request.query.cursor, ['sequence']) as [number])[0]
+        : undefined;
       const rows = await repo.listEmails(ctx.db, before, limit);
       return paginate(rows, limit, (r) => [Number(r.seq)], view);
     },

@@ -55,7 +55,15 @@ export class EmailSender extends QueueWorker {
         subject: email.subject,
         text: email.text_body ?? '',
         ...(email.ics
-          ? { attachments: [{ filename: 'invite.ics', content: email.ics, contentType: `text/calendar; charset=utf-8; method=${email.ics_method}` }] }
+          ? {
+              attachments: [
+                {
+                  filename: 'invite.ics',
+                  content: email.ics,
+                  contentType: `text/calendar; charset=utf-8; method=${email.ics_method}`,
+                },
+              ],
+            }
           : {}),
       });
     } catch (e) {
@@ -70,7 +78,10 @@ export class EmailSender extends QueueWorker {
         sent: error === null,
         failed,
         error,
-        next: error === null || failed ? null : new Date(at + retryDelayMs(email.attempts, this.ctx.config.deliveryRetrySeconds * 1000)),
+        next:
+          error === null || failed
+            ? null
+            : new Date(at + retryDelayMs(email.attempts, this.ctx.config.deliveryRetrySeconds * 1000)),
         at: new Date(at),
       });
     } catch (e) {

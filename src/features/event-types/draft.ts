@@ -65,21 +65,38 @@ export function draftOf(row: EventTypeRow): Draft {
 export function apply(base: Draft, body: EventTypePatchBody, errors: FieldError[]): Draft {
   const d: Draft = { ...base };
   const simple = [
-    'slug', 'title', 'description', 'kind', 'hosts', 'seats', 'slot_interval', 'date_range', 'single_use',
-    'buffer_before', 'buffer_after', 'min_notice', 'max_per_day', 'location', 'questions', 'active',
+    'slug',
+    'title',
+    'description',
+    'kind',
+    'hosts',
+    'seats',
+    'slot_interval',
+    'date_range',
+    'single_use',
+    'buffer_before',
+    'buffer_after',
+    'min_notice',
+    'max_per_day',
+    'location',
+    'questions',
+    'active',
   ] as const;
   for (const key of simple) if (body[key] !== undefined) (d as unknown as Record<string, unknown>)[key] = body[key];
 
   if (body.durations !== undefined) {
     const unique = [...new Set(body.durations)];
-    if (unique.length !== body.durations.length) errors.push({ field: 'durations', message: 'must not repeat a duration' });
+    if (unique.length !== body.durations.length)
+      errors.push({ field: 'durations', message: 'must not repeat a duration' });
     d.durations = unique;
     if (body.duration !== undefined) {
       if (!unique.includes(body.duration)) errors.push({ field: 'duration', message: 'must be one of durations' });
       else d.durations = [body.duration, ...unique.filter((x) => x !== body.duration)];
     }
   } else if (body.duration !== undefined) {
-    d.durations = d.durations.includes(body.duration) ? [body.duration, ...d.durations.filter((x) => x !== body.duration)] : [body.duration];
+    d.durations = d.durations.includes(body.duration)
+      ? [body.duration, ...d.durations.filter((x) => x !== body.duration)]
+      : [body.duration];
   }
 
   if (body.schedule_id !== undefined && body.schedules !== undefined) {
@@ -96,7 +113,8 @@ export function apply(base: Draft, body: EventTypePatchBody, errors: FieldError[
       const starts: number[] = [];
       body.fixed_slots.forEach((slot, i) => {
         const ms = parseInstant(slot.start);
-        if (ms === null) errors.push({ field: `fixed_slots[${i}].start`, message: 'must be an RFC 3339 instant with an offset' });
+        if (ms === null)
+          errors.push({ field: `fixed_slots[${i}].start`, message: 'must be an RFC 3339 instant with an offset' });
         else starts.push(ms);
       });
       d.fixed_slots = [...new Set(starts)].sort((a, b) => a - b);
@@ -107,8 +125,13 @@ export function apply(base: Draft, body: EventTypePatchBody, errors: FieldError[
 
 /** Checks the whole draft's consistency (field by field and across fields). */
 export function check(d: Draft, owner: string, errors: FieldError[]): void {
-  if (!slugRe.test(d.slug)) errors.push({ field: 'slug', message: 'must be lowercase letters, digits and "-", not starting or ending with "-"' });
-  if (d.kind !== 'group' && d.seats !== 1) errors.push({ field: 'seats', message: 'only a group event type has seats' });
+  if (!slugRe.test(d.slug))
+    errors.push({
+      field: 'slug',
+      message: 'must be lowercase letters, digits and "-", not starting or ending with "-"',
+    });
+  if (d.kind !== 'group' && d.seats !== 1)
+    errors.push({ field: 'seats', message: 'only a group event type has seats' });
   // One host means the owner: lending one's calendar to another user's link takes a team kind.
   if ((d.kind === 'one_on_one' || d.kind === 'group') && (d.hosts.length !== 1 || d.hosts[0] !== owner)) {
     errors.push({ field: 'hosts', message: `a ${d.kind} event type has exactly one host: you, its owner` });
@@ -117,7 +140,8 @@ export function check(d: Draft, owner: string, errors: FieldError[]): void {
   const ids = d.schedules.map((s) => s.schedule_id);
   if (new Set(ids).size !== ids.length) errors.push({ field: 'schedules', message: 'must not repeat a schedule' });
   d.schedules.forEach((s, i) => {
-    if (s.expires_on !== null && !isDate(s.expires_on)) errors.push({ field: `schedules[${i}].expires_on`, message: 'must be a real date YYYY-MM-DD' });
+    if (s.expires_on !== null && !isDate(s.expires_on))
+      errors.push({ field: `schedules[${i}].expires_on`, message: 'must be a real date YYYY-MM-DD' });
   });
   const r = d.date_range;
   if (r.type === 'range') {
@@ -132,7 +156,8 @@ export function check(d: Draft, owner: string, errors: FieldError[]): void {
     r.dates.forEach((date, i) => {
       if (!isDate(date)) errors.push({ field: `date_range.dates[${i}]`, message: 'must be a real date YYYY-MM-DD' });
     });
-    if (new Set(r.dates).size !== r.dates.length) errors.push({ field: 'date_range.dates', message: 'must not repeat a date' });
+    if (new Set(r.dates).size !== r.dates.length)
+      errors.push({ field: 'date_range.dates', message: 'must not repeat a date' });
   }
   const keys = new Set<string>();
   d.questions.forEach((q, i) => {
@@ -156,13 +181,20 @@ export async function resolve(q: Queryable, ownerId: string, d: Draft, errors: F
   });
   if (d.schedules.length > 0) {
     if (!hostIds.includes(ownerId)) {
-      errors.push({ field: 'schedules', message: 'are your hours, so you must be one of the hosts (other hosts use their default schedule)' });
+      errors.push({
+        field: 'schedules',
+        message: 'are your hours, so you must be one of the hosts (other hosts use their default schedule)',
+      });
     }
-    const owned = await repo.schedulesOwnedBy(q, ownerId, d.schedules.map((s) => s.schedule_id));
+    const owned = await repo.schedulesOwnedBy(
+      q,
+      ownerId,
+      d.schedules.map((s) => s.schedule_id),
+    );
     d.schedules.forEach((s, i) => {
-      if (!owned.has(s.schedule_id)) errors.push({ field: `schedules[${i}].schedule_id`, message: 'is not one of your schedules' });
+      if (!owned.has(s.schedule_id))
+        errors.push({ field: `schedules[${i}].schedule_id`, message: 'is not one of your schedules' });
     });
   }
   return hostIds;
 }
-

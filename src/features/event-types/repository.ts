@@ -83,8 +83,23 @@ SELECT e.id, e.owner_id, u.username AS owner_username, u.name AS owner_name, u.t
   FROM event_types e JOIN users u ON u.id = e.owner_id`;
 
 const COLUMNS = [
-  'slug', 'title', 'description', 'kind', 'seats', 'durations', 'slot_interval', 'date_range', 'fixed_slots',
-  'single_use', 'buffer_before', 'buffer_after', 'min_notice', 'max_per_day', 'location', 'questions', 'active',
+  'slug',
+  'title',
+  'description',
+  'kind',
+  'seats',
+  'durations',
+  'slot_interval',
+  'date_range',
+  'fixed_slots',
+  'single_use',
+  'buffer_before',
+  'buffer_after',
+  'min_notice',
+  'max_per_day',
+  'location',
+  'questions',
+  'active',
 ] as const;
 const JSON_COLUMNS = new Set(['date_range', 'fixed_slots', 'questions']);
 
@@ -115,8 +130,17 @@ export async function updateEventType(q: Queryable, id: string, data: EventTypeD
  * Sets the hosts. Hosts staying on keep their round-robin history and their consent; a new
  * host other than the owner starts pending (accepted_at NULL) until they accept.
  */
-export async function replaceHosts(q: Queryable, id: string, ownerId: string, userIds: readonly string[], at: Date): Promise<void> {
-  await q.query('DELETE FROM event_type_hosts WHERE event_type_id = $1 AND NOT (user_id = ANY($2::uuid[]))', [id, userIds]);
+export async function replaceHosts(
+  q: Queryable,
+  id: string,
+  ownerId: string,
+  userIds: readonly string[],
+  at: Date,
+): Promise<void> {
+  await q.query('DELETE FROM event_type_hosts WHERE event_type_id = $1 AND NOT (user_id = ANY($2::uuid[]))', [
+    id,
+    userIds,
+  ]);
   await q.query(
     `INSERT INTO event_type_hosts (event_type_id, user_id, position, accepted_at)
      SELECT $1, u, p::int - 1, CASE WHEN u = $3::uuid THEN $4::timestamptz END
@@ -137,7 +161,10 @@ export async function acceptHosting(q: Queryable, id: string, userId: string, at
 
 /** Takes a host off the event type; false when they were not a host of it. */
 export async function removeHost(q: Queryable, id: string, userId: string): Promise<boolean> {
-  const rows = await q.query('DELETE FROM event_type_hosts WHERE event_type_id = $1 AND user_id = $2 RETURNING user_id', [id, userId]);
+  const rows = await q.query(
+    'DELETE FROM event_type_hosts WHERE event_type_id = $1 AND user_id = $2 RETURNING user_id',
+    [id, userId],
+  );
   return rows.length > 0;
 }
 
@@ -161,7 +188,11 @@ export async function findEventType(q: Queryable, id: string): Promise<EventType
   return row;
 }
 
-export async function findEventTypeBySlug(q: Queryable, username: string, slug: string): Promise<EventTypeRow | undefined> {
+export async function findEventTypeBySlug(
+  q: Queryable,
+  username: string,
+  slug: string,
+): Promise<EventTypeRow | undefined> {
   const [row] = await hotRead<EventTypeRow>(q, `${SELECT} WHERE u.username = $1 AND e.slug = $2`, [username, slug]);
   return row;
 }
@@ -213,19 +244,31 @@ export async function lockEventTypeBookings(tx: Queryable, id: string): Promise<
 
 /** Marks a single-use link used; false when another booking already used it. Atomic. */
 export async function useUp(tx: Queryable, id: string, at: Date): Promise<boolean> {
-  const rows = await tx.query('UPDATE event_types SET used_at = $2 WHERE id = $1 AND used_at IS NULL RETURNING id', [id, at]);
+  const rows = await tx.query('UPDATE event_types SET used_at = $2 WHERE id = $1 AND used_at IS NULL RETURNING id', [
+    id,
+    at,
+  ]);
   return rows.length > 0;
 }
 
 export async function touchHost(tx: Queryable, eventTypeId: string, userId: string, at: Date): Promise<void> {
-  await tx.query('UPDATE event_type_hosts SET last_booked_at = $3 WHERE event_type_id = $1 AND user_id = $2', [eventTypeId, userId, at]);
+  await tx.query('UPDATE event_type_hosts SET last_booked_at = $3 WHERE event_type_id = $1 AND user_id = $2', [
+    eventTypeId,
+    userId,
+    at,
+  ]);
 }
 
 export async function usersByUsername(q: Queryable, usernames: readonly string[]) {
-  return q.query<{ id: string; username: string }>('SELECT id, username FROM users WHERE username = ANY($1::text[])', [usernames]);
+  return q.query<{ id: string; username: string }>('SELECT id, username FROM users WHERE username = ANY($1::text[])', [
+    usernames,
+  ]);
 }
 
 export async function schedulesOwnedBy(q: Queryable, ownerId: string, ids: readonly string[]): Promise<Set<string>> {
-  const rows = await q.query<{ id: string }>('SELECT id FROM schedules WHERE user_id = $1 AND id = ANY($2::uuid[])', [ownerId, ids]);
+  const rows = await q.query<{ id: string }>('SELECT id FROM schedules WHERE user_id = $1 AND id = ANY($2::uuid[])', [
+    ownerId,
+    ids,
+  ]);
   return new Set(rows.map((r) => r.id));
 }

@@ -5,7 +5,13 @@ import { principalOf } from '../../http/auth';
 import { pageOf } from '../../http/pagination';
 import { IdParams, problems } from '../../http/schemas';
 import type { TypedApp } from '../../http/typed-app';
-import { EventTypeCreateBody, EventTypeListQuery, EventTypePatchBody, EventTypeQuery, EventTypeSchema } from './schemas';
+import {
+  EventTypeCreateBody,
+  EventTypeListQuery,
+  EventTypePatchBody,
+  EventTypeQuery,
+  EventTypeSchema,
+} from './schemas';
 import * as eventTypes from './service';
 
 const tags = ['event types'];
@@ -24,7 +30,8 @@ export function eventTypeRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 201: EventTypeSchema, ...problems(400, 401, 403, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(await eventTypes.createEventType(ctx, principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await eventTypes.createEventType(ctx, principalOf(request), request.body)),
   );
 
   app.get(
@@ -34,8 +41,8 @@ export function eventTypeRoutes(app: TypedApp, ctx: AppContext): void {
         tags,
         summary: 'Your event types, oldest first (or, with `hosting`, those of others that list you as a host)',
         description:
-          '`hosting=pending`: invitations to host another user\'s event type, to accept or decline; ' +
-          '`hosting=accepted`: other users\' event types you host.',
+          "`hosting=pending`: invitations to host another user's event type, to accept or decline; " +
+          "`hosting=accepted`: other users' event types you host.",
         querystring: EventTypeListQuery,
         response: { 200: pageOf(EventTypeSchema), ...problems(400, 401) },
       },
@@ -49,7 +56,7 @@ export function eventTypeRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'One of your event types, or (read-only) one that lists you as a host',
-        description: 'Instants (fixed_slots) are written in `timezone`, by default the owner\'s.',
+        description: "Instants (fixed_slots) are written in `timezone`, by default the owner's.",
         params: IdParams,
         querystring: EventTypeQuery,
         response: { 200: EventTypeSchema, ...problems(400, 401, 404) },
@@ -83,7 +90,8 @@ export function eventTypeRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 200: EventTypeSchema, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => eventTypes.updateEventType(ctx, principalOf(request), request.params.id, request.body, 'replace'),
+    async (request) =>
+      eventTypes.updateEventType(ctx, principalOf(request), request.params.id, request.body, 'replace'),
   );
 
   app.post(

@@ -12,8 +12,14 @@ const Duration = Type.Integer({ minimum: 1, maximum: 1440, description: 'Minutes
 
 export const DateRange = Type.Union(
   [
-    Type.Object({ type: Type.Literal('rolling'), days: Type.Integer({ minimum: 1, maximum: 3650 }) }, { additionalProperties: false }),
-    Type.Object({ type: Type.Literal('range'), start_date: CalendarDate, end_date: CalendarDate }, { additionalProperties: false }),
+    Type.Object(
+      { type: Type.Literal('rolling'), days: Type.Integer({ minimum: 1, maximum: 3650 }) },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { type: Type.Literal('range'), start_date: CalendarDate, end_date: CalendarDate },
+      { additionalProperties: false },
+    ),
     Type.Object(
       { type: Type.Literal('dates'), dates: Type.Array(CalendarDate, { minItems: 1, maxItems: 366 }) },
       { additionalProperties: false },
@@ -22,7 +28,7 @@ export const DateRange = Type.Union(
   ],
   {
     description:
-      'Which dates can be booked, in the host\'s time zone: the next `days` days from today, `start_date`..`end_date` ' +
+      "Which dates can be booked, in the host's time zone: the next `days` days from today, `start_date`..`end_date` " +
       '(both included), a list of `dates`, or any date.',
   },
 );
@@ -32,9 +38,14 @@ export const Question = Type.Object(
   {
     key: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9_]+$', description: 'Key of the answer' }),
     label: Type.String({ minLength: 1, maxLength: 200 }),
-    type: Type.Union(QUESTION_TYPES.map((t) => Type.Literal(t)), { default: 'text' }),
+    type: Type.Union(
+      QUESTION_TYPES.map((t) => Type.Literal(t)),
+      { default: 'text' },
+    ),
     required: Type.Boolean({ default: false }),
-    options: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description: 'Choices of a select' })),
+    options: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description: 'Choices of a select' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -43,16 +54,26 @@ export type Question = Static<typeof Question>;
 export const ScheduleRef = Type.Object(
   {
     schedule_id: Uuid,
-    expires_on: Type.Optional(Type.Union([CalendarDate, Type.Null()], { description: 'Last date (in the schedule\'s zone) it applies' })),
+    expires_on: Type.Optional(
+      Type.Union([CalendarDate, Type.Null()], { description: "Last date (in the schedule's zone) it applies" }),
+    ),
   },
   { additionalProperties: false },
 );
 
 const fields = {
-  slug: Type.String({ minLength: 1, maxLength: 100, description: 'URL name, unique per owner: a-z, 0-9 and "-"', examples: ['intro-call'] }),
+  slug: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    description: 'URL name, unique per owner: a-z, 0-9 and "-"',
+    examples: ['intro-call'],
+  }),
   title: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ maxLength: 5000 }),
-  kind: Type.Union(KINDS.map((k) => Type.Literal(k)), { description: 'one_on_one, group (seats), collective (all hosts), round_robin (one host)' }),
+  kind: Type.Union(
+    KINDS.map((k) => Type.Literal(k)),
+    { description: 'one_on_one, group (seats), collective (all hosts), round_robin (one host)' },
+  ),
   hosts: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), {
     minItems: 1,
     maxItems: 20,
@@ -63,18 +84,25 @@ const fields = {
   seats: Type.Integer({ minimum: 1, maximum: 1000, description: 'Bookings per slot (group only)' }),
   duration: Duration,
   durations: Type.Array(Duration, { minItems: 1, maxItems: 20, description: 'Durations the invitee may choose from' }),
-  slot_interval: Type.Union([Type.Integer({ minimum: 1, maximum: 1440 }), Type.Null()], { description: 'Minutes between slot starts (default: the duration)' }),
+  slot_interval: Type.Union([Type.Integer({ minimum: 1, maximum: 1440 }), Type.Null()], {
+    description: 'Minutes between slot starts (default: the duration)',
+  }),
   schedule_id: Type.Union([Uuid, Type.Null()], { description: 'One of your schedules (null: your default schedule)' }),
   schedules: Type.Array(ScheduleRef, { maxItems: 20, description: 'Several of your schedules; their union applies' }),
   date_range: DateRange,
-  fixed_slots: Type.Union([Type.Array(Type.Object({ start: Instant }, { additionalProperties: false }), { maxItems: 200 }), Type.Null()], {
-    description: 'Explicit slot starts (a one-off meeting); only these are offered',
-  }),
+  fixed_slots: Type.Union(
+    [Type.Array(Type.Object({ start: Instant }, { additionalProperties: false }), { maxItems: 200 }), Type.Null()],
+    {
+      description: 'Explicit slot starts (a one-off meeting); only these are offered',
+    },
+  ),
   single_use: Type.Boolean({ description: 'The link dies after one booking (410 afterwards)' }),
   buffer_before: Minutes('Minutes kept free before each booking', 1440),
   buffer_after: Minutes('Minutes kept free after each booking', 1440),
   min_notice: Minutes('Minutes between now and the earliest bookable start', 525_600),
-  max_per_day: Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.Null()], { description: 'Bookings per day (host\'s zone)' }),
+  max_per_day: Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.Null()], {
+    description: "Bookings per day (host's zone)",
+  }),
   location: Type.Union([Type.String({ maxLength: 500 }), Type.Null()]),
   questions: Type.Array(Question, { maxItems: 30 }),
   active: Type.Boolean(),
@@ -117,14 +145,17 @@ export const EventTypeSchema = Type.Object({
   kind: Type.String(),
   hosts: Type.Array(Type.String()),
   pending_hosts: Type.Array(Type.String(), {
-    description: 'Hosts who have not accepted yet: none of their time is offered (a collective type offers nothing until all have)',
+    description:
+      'Hosts who have not accepted yet: none of their time is offered (a collective type offers nothing until all have)',
   }),
   seats: Type.Integer(),
   duration: Type.Integer(),
   durations: Type.Array(Type.Integer()),
   slot_interval: Type.Union([Type.Integer(), Type.Null()]),
   schedule_id: Type.Union([Type.String(), Type.Null()]),
-  schedules: Type.Array(Type.Object({ schedule_id: Type.String(), expires_on: Type.Union([Type.String(), Type.Null()]) })),
+  schedules: Type.Array(
+    Type.Object({ schedule_id: Type.String(), expires_on: Type.Union([Type.String(), Type.Null()]) }),
+  ),
   date_range: Type.Unknown(),
   fixed_slots: Type.Union([Type.Array(Type.Object({ start: Type.String() })), Type.Null()]),
   single_use: Type.Boolean(),
@@ -136,7 +167,9 @@ export const EventTypeSchema = Type.Object({
   location: Type.Union([Type.String(), Type.Null()]),
   questions: Type.Array(Type.Unknown()),
   active: Type.Boolean(),
-  timezone: Type.String({ description: 'The owner\'s time zone: dates of date_range and max_per_day are counted in it' }),
+  timezone: Type.String({
+    description: "The owner's time zone: dates of date_range and max_per_day are counted in it",
+  }),
   booking_url: Type.String({ description: 'The public booking page' }),
   created_at: Type.String(),
   updated_at: Type.String(),
@@ -149,7 +182,7 @@ export const EventTypeListQuery = Type.Object({
   hosting: Type.Optional(
     Type.Union([Type.Literal('pending'), Type.Literal('accepted')], {
       description:
-        'Instead of your own event types: other users\' that list you as a host and await your answer (`pending`), ' +
+        "Instead of your own event types: other users' that list you as a host and await your answer (`pending`), " +
         'or those you have accepted to host (`accepted`)',
     }),
   ),

@@ -33,7 +33,8 @@ export function toEventTypeView(ctx: AppContext, row: EventTypeRow, timezone = r
     schedule_id: row.schedules[0]?.schedule_id ?? null,
     schedules: row.schedules,
     date_range: row.date_range,
-    fixed_slots: row.fixed_slots === null ? null : row.fixed_slots.map((ms) => ({ start: formatInstant(ms, timezone) })),
+    fixed_slots:
+      row.fixed_slots === null ? null : row.fixed_slots.map((ms) => ({ start: formatInstant(ms, timezone) })),
     single_use: row.single_use,
     used: row.used_at !== null,
     buffer_before: row.buffer_before,
@@ -54,10 +55,15 @@ export function toEventTypeView(ctx: AppContext, row: EventTypeRow, timezone = r
 function saveConflict(error: unknown): AppError | null {
   const state = sqlState(error);
   if (state === SqlState.uniqueViolation) {
-    return new AppError('conflict', 'You already have an event type with this slug', { errors: [{ field: 'slug', message: 'is taken' }] });
+    return new AppError('conflict', 'You already have an event type with this slug', {
+      errors: [{ field: 'slug', message: 'is taken' }],
+    });
   }
   if (state === SqlState.foreignKeyViolation) {
-    return new AppError('conflict', 'The event type, one of its schedules or one of its hosts was deleted meanwhile; load it again');
+    return new AppError(
+      'conflict',
+      'The event type, one of its schedules or one of its hosts was deleted meanwhile; load it again',
+    );
   }
   return null;
 }
@@ -90,7 +96,8 @@ async function save(ctx: AppContext, principal: Principal, id: string | null, dr
 async function ownEventType(q: Queryable, principal: Principal, id: string): Promise<EventTypeRow> {
   const row = await repo.findEventType(q, id);
   if (!row || !isVisibleTo(row, principal)) throw notFound('Event type');
-  if (row.owner_id !== principal.userId) throw new AppError('forbidden', 'Only the owner of an event type can change it; you are one of its hosts');
+  if (row.owner_id !== principal.userId)
+    throw new AppError('forbidden', 'Only the owner of an event type can change it; you are one of its hosts');
   return row;
 }
 
@@ -104,7 +111,6 @@ async function visibleEventType(q: Queryable, principal: Principal, id: string):
   if (!row || !isVisibleTo(row, principal)) throw notFound('Event type');
   return row;
 }
-
 
 export async function createEventType(ctx: AppContext, principal: Principal, body: EventTypeCreateBody) {
   const errors: FieldError[] = [];
@@ -127,7 +133,12 @@ export async function listEventTypes(
   const limit = query.limit ?? 20;
   const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
   const rows = await repo.listEventTypes(ctx.db, principal.userId, query.hosting ?? 'own', after, limit);
-  return paginate(rows, limit, (r) => [r.created_key, r.id], (r) => toEventTypeView(ctx, r));
+  return paginate(
+    rows,
+    limit,
+    (r) => [r.created_key, r.id],
+    (r) => toEventTypeView(ctx, r),
+  );
 }
 
 /** A listed host agrees to host the event type: from now on their free time is offered on its link. */

@@ -60,7 +60,12 @@ export async function findConflicts(
       const taken = overlaps(busy.get(a.userId)!, slot);
       const open = covers(available.get(a.userId) ?? [], slot);
       if (taken || !open) {
-        conflicts.push({ participant: a.username, occurrence: slot.number, start: slot.start, reason: taken ? 'conflict' : 'unavailable' });
+        conflicts.push({
+          participant: a.username,
+          occurrence: slot.number,
+          start: slot.start,
+          reason: taken ? 'conflict' : 'unavailable',
+        });
       }
     }
   }
@@ -72,14 +77,23 @@ export async function findConflicts(
  * (user, start) order so that concurrent writers queue instead of deadlocking. Returns the conflicts
  * the database found; the caller throws, which rolls the whole transaction back.
  */
-export async function holdTime(tx: Queryable, attendees: readonly Attendee[], slots: readonly Slot[]): Promise<Conflict[]> {
+export async function holdTime(
+  tx: Queryable,
+  attendees: readonly Attendee[],
+  slots: readonly Slot[],
+): Promise<Conflict[]> {
   const work = attendees
     .flatMap((a) => slots.map((slot) => ({ a, slot })))
     .sort((x, y) => (x.a.userId < y.a.userId ? -1 : x.a.userId > y.a.userId ? 1 : x.slot.start - y.slot.start));
   const conflicts: Conflict[] = [];
   for (const { a, slot } of work) {
     try {
-      await insertHold(tx, { userId: a.userId, interval: { start: slot.start, end: slot.end }, source: 'meeting', sourceId: slot.id });
+      await insertHold(tx, {
+        userId: a.userId,
+        interval: { start: slot.start, end: slot.end },
+        source: 'meeting',
+        sourceId: slot.id,
+      });
     } catch (error) {
       if (!(error instanceof HoldConflictError)) throw error;
       conflicts.push({ participant: a.username, occurrence: slot.number, start: slot.start, reason: 'conflict' });
@@ -110,7 +124,8 @@ export async function inTransaction<T>(ctx: AppContext, fn: (tx: Queryable) => P
       const state = sqlState(error);
       const retriable = state === SqlState.deadlockDetected || state === SqlState.serializationFailure;
       if (!retriable) throw error;
-      if (attempt >= 3) throw new AppError('conflict', 'The meeting could not be saved for concurrent changes; try again');
+      if (attempt >= 3)
+        throw new AppError('conflict', 'The meeting could not be saved for concurrent changes; try again');
     }
   }
 }

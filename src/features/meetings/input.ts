@@ -15,7 +15,8 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function instant(field: string, value: string): number {
   const ms = parseInstant(value);
-  if (ms === null) throw invalidField(field, 'must be an RFC 3339 instant with an offset, such as 2026-03-09T09:00:00-04:00');
+  if (ms === null)
+    throw invalidField(field, 'must be an RFC 3339 instant with an offset, such as 2026-03-09T09:00:00-04:00');
   return ms;
 }
 
@@ -92,7 +93,9 @@ export async function resolveParticipants(
   const names = cleaned.filter((g) => !g.includes('@'));
   const users = new Map((await findUsersByUsernames(q, names)).map((u) => [u.username, u]));
   const errors: FieldError[] = [];
-  const people: Participant[] = [{ userId: organizer.id, username: organizer.username, email: organizer.email, status: 'accepted' }];
+  const people: Participant[] = [
+    { userId: organizer.id, username: organizer.username, email: organizer.email, status: 'accepted' },
+  ];
   for (const [i, entry] of cleaned.entries()) {
     let person: Participant;
     if (entry.includes('@')) {
@@ -107,7 +110,10 @@ export async function resolveParticipants(
     } else {
       const user = users.get(entry);
       if (!user) {
-        errors.push({ field: `participants[${i}]`, message: `no user is called "${entry}" (guests are given by e-mail address)` });
+        errors.push({
+          field: `participants[${i}]`,
+          message: `no user is called "${entry}" (guests are given by e-mail address)`,
+        });
         continue;
       }
       person = { userId: user.id, username: user.username, email: user.email, status: 'accepted' };
@@ -115,7 +121,9 @@ export async function resolveParticipants(
     const same = (p: Participant) =>
       (person.userId !== null && p.userId === person.userId) || p.email.toLowerCase() === person.email.toLowerCase();
     if (people.some(same)) continue;
-    const before = existing.find((p) => (person.userId !== null ? p.user_id === person.userId : p.email.toLowerCase() === person.email.toLowerCase()));
+    const before = existing.find((p) =>
+      person.userId !== null ? p.user_id === person.userId : p.email.toLowerCase() === person.email.toLowerCase(),
+    );
     if (before) person.status = before.status;
     people.push(person);
   }

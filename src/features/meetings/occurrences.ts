@@ -7,7 +7,15 @@ import { shiftOccurrences } from '../../domain/recurrence';
 import type { Principal } from '../../http/auth';
 import { AppError, invalidField, notFound } from '../../http/errors';
 import { deleteHolds } from '../availability/holds';
-import { changedMeanwhile, findConflicts, holdTime, inTransaction, meetingConflict, type Attendee, type Slot } from './checks';
+import {
+  changedMeanwhile,
+  findConflicts,
+  holdTime,
+  inTransaction,
+  meetingConflict,
+  type Attendee,
+  type Slot,
+} from './checks';
 import { meetingTime } from './input';
 import * as repo from './repository';
 import type { OccurrencePatch } from './schemas';
@@ -62,7 +70,8 @@ export async function changeOccurrence(
   const sorted = [...slots].sort((a, b) => a.start - b.start);
   for (let i = 0; i < sorted.length; i++) {
     if (sorted[i]!.start < now) throw invalidField('start', `occurrence ${sorted[i]!.number} would be in the past`);
-    if (i > 0 && sorted[i]!.start < sorted[i - 1]!.end) throw invalidField('start', 'the moved occurrences would overlap each other');
+    if (i > 0 && sorted[i]!.start < sorted[i - 1]!.end)
+      throw invalidField('start', 'the moved occurrences would overlap each other');
   }
   const attendees = attendeesOf(loaded);
   const conflicts = await findConflicts(ctx, attendees, slots, new Set(targets.map((o) => o.id)));
@@ -71,7 +80,8 @@ export async function changeOccurrence(
   const first = slots.find((s) => s.number === 1);
   await inTransaction(ctx, async (tx) => {
     // The meeting's start is its first occurrence's: it moves with it.
-    if (!(await repo.updateMeeting(tx, id, m.sequence, first ? { start: first.start, end: first.end } : {}))) throw changedMeanwhile();
+    if (!(await repo.updateMeeting(tx, id, m.sequence, first ? { start: first.start, end: first.end } : {})))
+      throw changedMeanwhile();
     for (const slot of slots) {
       await deleteHolds(tx, 'meeting', slot.id!);
       await repo.moveOccurrence(tx, slot.id!, slot.start, slot.end);
@@ -84,7 +94,14 @@ export async function changeOccurrence(
 }
 
 /** Cancels occurrence n (or n and the later ones) and frees everyone's time then. Harmless twice. */
-export async function cancelOccurrence(ctx: AppContext, principal: Principal, id: string, n: number, scope: Scope, zone?: string) {
+export async function cancelOccurrence(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  n: number,
+  scope: Scope,
+  zone?: string,
+) {
   const { loaded, occurrence } = await loadForChange(ctx, principal, id, n);
   const timeZone = askedTimeZone(zone, loaded.meeting.timezone);
   const targets = targetsOf(loaded, occurrence, scope).filter((o) => o.status === 'confirmed');

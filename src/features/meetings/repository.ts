@@ -48,7 +48,15 @@ const OCCURRENCE_COLUMNS = `o.id, o.meeting_id, o.number, ${ms('o.start_at', 'st
 
 export async function insertMeeting(
   q: Queryable,
-  m: { organizerId: string; title: string; description: string; timezone: string; recurrence: string | null; start: number; end: number },
+  m: {
+    organizerId: string;
+    title: string;
+    description: string;
+    timezone: string;
+    recurrence: string | null;
+    start: number;
+    end: number;
+  },
 ): Promise<string> {
   const [row] = await q.query<{ id: string }>(
     `INSERT INTO meetings (organizer_id, title, description, timezone, recurrence, start_at, end_at, status)
@@ -71,7 +79,15 @@ export async function updateMeeting(
   q: Queryable,
   id: string,
   seenSequence: number,
-  changes: Partial<{ title: string; description: string; timezone: string; recurrence: string | null; start: number; end: number; status: MeetingStatus }>,
+  changes: Partial<{
+    title: string;
+    description: string;
+    timezone: string;
+    recurrence: string | null;
+    start: number;
+    end: number;
+    status: MeetingStatus;
+  }>,
 ): Promise<boolean> {
   const sets: string[] = [];
   const params: unknown[] = [id, seenSequence];
@@ -79,7 +95,9 @@ export async function updateMeeting(
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) continue;
     params.push(value);
-    sets.push(key === 'start' || key === 'end' ? `${column[key]} = ${ts(params.length)}` : `${key} = $${params.length}`);
+    sets.push(
+      key === 'start' || key === 'end' ? `${column[key]} = ${ts(params.length)}` : `${key} = $${params.length}`,
+    );
   }
   const rows = await q.query(
     `UPDATE meetings SET ${[...sets, 'sequence = sequence + 1', 'updated_at = now()'].join(', ')}
@@ -116,7 +134,11 @@ export async function occurrencesOf(q: Queryable, meetingIds: readonly string[])
 }
 
 export async function moveOccurrence(q: Queryable, id: string, start: number, end: number): Promise<void> {
-  await q.query(`UPDATE meeting_occurrences SET start_at = ${ts(2)}, end_at = ${ts(3)} WHERE id = $1`, [id, start, end]);
+  await q.query(`UPDATE meeting_occurrences SET start_at = ${ts(2)}, end_at = ${ts(3)} WHERE id = $1`, [
+    id,
+    start,
+    end,
+  ]);
 }
 
 export async function setOccurrenceStatus(q: Queryable, ids: readonly string[], status: MeetingStatus): Promise<void> {
@@ -139,8 +161,17 @@ export async function deleteParticipants(q: Queryable, meetingId: string): Promi
   await q.query('DELETE FROM meeting_participants WHERE meeting_id = $1', [meetingId]);
 }
 
-export async function setParticipantStatus(q: Queryable, meetingId: string, userId: string, status: ParticipantStatus): Promise<void> {
-  await q.query('UPDATE meeting_participants SET status = $3 WHERE meeting_id = $1 AND user_id = $2', [meetingId, userId, status]);
+export async function setParticipantStatus(
+  q: Queryable,
+  meetingId: string,
+  userId: string,
+  status: ParticipantStatus,
+): Promise<void> {
+  await q.query('UPDATE meeting_participants SET status = $3 WHERE meeting_id = $1 AND user_id = $2', [
+    meetingId,
+    userId,
+    status,
+  ]);
 }
 
 /** Participants in their order, with the username of those who are users. */
@@ -241,7 +272,15 @@ export async function meetingBookingsOf(
      WHERE ($4::text IS NULL OR t.status = $4)
      ORDER BY t.start_at, t.id
      LIMIT $7`,
-    [userId, filter.from ?? null, filter.to ?? null, filter.status ?? null, filter.after?.[0] ?? null, filter.after?.[1] ?? null, filter.limit ?? null],
+    [
+      userId,
+      filter.from ?? null,
+      filter.to ?? null,
+      filter.status ?? null,
+      filter.after?.[0] ?? null,
+      filter.after?.[1] ?? null,
+      filter.limit ?? null,
+    ],
   );
 }
 

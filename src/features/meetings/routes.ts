@@ -24,7 +24,7 @@ const CHECKS =
   'Every participant who is a user must be available (default schedule with its overrides) and free at every ' +
   'occurrence; otherwise 409 `meeting_conflict` whose `conflicts: [{participant, occurrence, start, reason}]` ' +
   '(reason `unavailable` or `conflict`) lists every problem, and nothing is changed. A start in the past is a 400. ' +
-  'Instants in the answer are in the organiser\'s time zone unless `?timezone=` is given.';
+  "Instants in the answer are in the organiser's time zone unless `?timezone=` is given.";
 
 export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
   const tags = ['meetings'];
@@ -38,7 +38,10 @@ export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
           'The organiser is a participant too. `participants` are usernames or e-mail addresses: an address of an ' +
           'account is that user, any other address is a guest (not checked, status `invited`); a name that is no ' +
           'user is a 400. Give `end` or `duration` (minutes, at most 24 hours). `recurrence` is an RRULE expanded in ' +
-          'the organiser\'s time zone (at most 100 occurrences within 366 days). ' + CHECKS + ' ' + IDEMPOTENCY_DESCRIPTION,
+          "the organiser's time zone (at most 100 occurrences within 366 days). " +
+          CHECKS +
+          ' ' +
+          IDEMPOTENCY_DESCRIPTION,
         querystring: ZoneQuery,
         body: MeetingBody,
         response: { 201: MeetingView, ...problems(400, 401, 403, 409, 422) },
@@ -53,7 +56,10 @@ export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
           scope: `POST /api/v1/meetings ${principal.userId}`,
           payload: { body: request.body, timezone: request.query.timezone },
         },
-        async () => ({ status: 201, body: await meetings.createMeeting(ctx, principal, request.body, request.query.timezone) }),
+        async () => ({
+          status: 201,
+          body: await meetings.createMeeting(ctx, principal, request.body, request.query.timezone),
+        }),
       );
       return sendAnswer(reply, answer);
     },
@@ -94,17 +100,20 @@ export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
   const changeDescription =
     'Organiser only (other participants: 403). A new start, end/duration or recurrence re-expands the whole ' +
     'series from the new start, which must be upcoming: every occurrence is replaced, per-occurrence changes ' +
-    'are dropped, and the holds are swapped in one transaction (the meeting\'s own old time never counts as a ' +
+    "are dropped, and the holds are swapped in one transaction (the meeting's own old time never counts as a " +
     'conflict). New participants are checked at every upcoming occurrence; removed ones are freed. ' +
     '`status: "cancelled"` cancels the meeting (other fields are then ignored); a cancelled meeting cannot be ' +
-    'changed (409). ' + CHECKS;
+    'changed (409). ' +
+    CHECKS;
   app.put(
     '/api/v1/meetings/:id',
     {
       schema: {
         tags,
         summary: 'Replace a meeting',
-        description: 'The body is the whole meeting, as at creation (a left-out recurrence makes it a one-off). ' + changeDescription,
+        description:
+          'The body is the whole meeting, as at creation (a left-out recurrence makes it a one-off). ' +
+          changeDescription,
         params: MeetingParams,
         querystring: ZoneQuery,
         body: MeetingBody,
@@ -112,7 +121,14 @@ export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
       },
     },
     async (request) =>
-      meetings.changeMeeting(ctx, principalOf(request), request.params.id, request.body, 'replace', request.query.timezone),
+      meetings.changeMeeting(
+        ctx,
+        principalOf(request),
+        request.params.id,
+        request.body,
+        'replace',
+        request.query.timezone,
+      ),
   );
   app.patch(
     '/api/v1/meetings/:id',
@@ -128,7 +144,14 @@ export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
       },
     },
     async (request) =>
-      meetings.changeMeeting(ctx, principalOf(request), request.params.id, request.body, 'patch', request.query.timezone),
+      meetings.changeMeeting(
+        ctx,
+        principalOf(request),
+        request.params.id,
+        request.body,
+        'patch',
+        request.query.timezone,
+      ),
   );
 
   app.post(
@@ -137,7 +160,7 @@ export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Cancel a meeting (every occurrence)',
-        description: 'Organiser only. Frees every participant\'s time. Cancelling twice answers the cancelled meeting.',
+        description: "Organiser only. Frees every participant's time. Cancelling twice answers the cancelled meeting.",
         params: MeetingParams,
         querystring: ZoneQuery,
         response: { 200: MeetingView, ...problems(400, 401, 403, 404, 409) },
@@ -172,9 +195,10 @@ export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
         description:
           'Organiser only. `n` is the 1-based occurrence number. With `?scope=this` (default) occurrence n moves to ' +
           'the new `start` and `end`/`duration` (each defaults to its current value). With `?scope=following` n and ' +
-          'every later confirmed occurrence move together: each keeps its own date shifted by as many days as n\'s ' +
+          "every later confirmed occurrence move together: each keeps its own date shifted by as many days as n's " +
           'and takes n\'s new local start time and length. `status: "cancelled"` cancels instead (time fields ' +
-          'ignored). A cancelled or already started occurrence cannot be moved (409). ' + CHECKS,
+          'ignored). A cancelled or already started occurrence cannot be moved (409). ' +
+          CHECKS,
         params: OccurrenceParams,
         querystring: ScopeQuery,
         body: OccurrencePatch,
@@ -201,7 +225,7 @@ export function meetingRoutes(app: TypedApp, ctx: AppContext): void {
         summary: 'Cancel one occurrence, or from one occurrence on',
         description:
           'Organiser only. `?scope=this` (default) cancels occurrence n; `?scope=following` cancels n and every later ' +
-          'one (ending the series there). Frees everyone\'s time; a series with no confirmed occurrence left is cancelled.',
+          "one (ending the series there). Frees everyone's time; a series with no confirmed occurrence left is cancelled.",
         params: OccurrenceParams,
         querystring: ScopeQuery,
         response: { 200: MeetingView, ...problems(400, 401, 403, 404, 409) },

@@ -4,7 +4,12 @@ import { Instant, TimeZoneName, Uuid } from '../../http/schemas';
 
 export const MAX_PARTICIPANTS = 50;
 
-const Title = Type.String({ minLength: 1, maxLength: 200, description: 'At most 200 characters', examples: ['Planning'] });
+const Title = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'At most 200 characters',
+  examples: ['Planning'],
+});
 const Description = Type.String({ maxLength: 5000, description: 'At most 5000 characters' });
 const Duration = Type.Integer({ minimum: 1, maximum: 1440, description: 'Minutes, 1 to 1440 (instead of end)' });
 const Participant = Type.String({
@@ -18,7 +23,7 @@ const Recurrence = Type.String({
   maxLength: 500,
   description:
     'RRULE value: FREQ=DAILY|WEEKLY|MONTHLY, INTERVAL, COUNT or UNTIL (one is required), BYDAY, BYMONTHDAY, WKST. ' +
-    'Expanded in the organiser\'s time zone (09:00 stays 09:00 local across DST). At most 100 occurrences, all ' +
+    "Expanded in the organiser's time zone (09:00 stays 09:00 local across DST). At most 100 occurrences, all " +
     'starting within 366 days of the first; `start` must itself be an occurrence of the rule.',
   examples: ['FREQ=WEEKLY;COUNT=10'],
 });
@@ -73,7 +78,9 @@ export type ScopeQuery = Static<typeof ScopeQuery>;
 export const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1 to 100' })),
   cursor: Type.Optional(Type.String({ maxLength: 512, description: 'Opaque cursor from the previous page' })),
-  from: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD (inclusive, in `timezone`); default: now' })),
+  from: Type.Optional(
+    Type.String({ maxLength: 10, description: 'YYYY-MM-DD (inclusive, in `timezone`); default: now' }),
+  ),
   to: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD (inclusive, in `timezone`)' })),
   status: Type.Optional(MeetingStatus),
   timezone: Type.Optional(TimeZoneName),
@@ -88,7 +95,9 @@ export const OccurrenceParams = Type.Object({
 
 const ParticipantView = Type.Object({
   username: Type.Optional(Type.String()),
-  email: Type.Optional(Type.String({ description: 'Shown for guests, for yourself, and to admins; other users are named by username' })),
+  email: Type.Optional(
+    Type.String({ description: 'Shown for guests, for yourself, and to admins; other users are named by username' }),
+  ),
   status: Type.Union([Type.Literal('accepted'), Type.Literal('declined'), Type.Literal('invited')], {
     description: 'accepted: a user whose time is held; declined: a user who declined; invited: a guest',
   }),

@@ -9,7 +9,15 @@ import { AppError, validationError, type FieldError } from '../../http/errors';
 import { decodeCursor, paginate } from '../../http/pagination';
 import { findUserById } from '../accounts/repository';
 import { deleteHold, deleteHolds } from '../availability/holds';
-import { changedMeanwhile, findConflicts, holdTime, inTransaction, meetingConflict, type Attendee, type Slot } from './checks';
+import {
+  changedMeanwhile,
+  findConflicts,
+  holdTime,
+  inTransaction,
+  meetingConflict,
+  type Attendee,
+  type Slot,
+} from './checks';
 import { asRecurrenceField, meetingTime, recurrenceRule, resolveParticipants, type Participant } from './input';
 import * as repo from './repository';
 import type { ListQuery, MeetingBody, MeetingPatch } from './schemas';
@@ -18,7 +26,9 @@ import { askedTimeZone } from '../../http/time-zone-param';
 import { meetingEvent } from '../notifications/events';
 
 const attendeesOf = (people: readonly Participant[]): Attendee[] =>
-  people.filter((p) => p.userId !== null && p.status !== 'declined').map((p) => ({ userId: p.userId!, username: p.username! }));
+  people
+    .filter((p) => p.userId !== null && p.status !== 'declined')
+    .map((p) => ({ userId: p.userId!, username: p.username! }));
 
 async function organizerOf(ctx: AppContext, principal: Principal) {
   const user = await findUserById(ctx.db, principal.userId);
@@ -80,15 +90,31 @@ export async function listMeetings(ctx: AppContext, principal: Principal, query:
     if (value !== undefined && !isDate(value)) errors.push({ field, message: 'must be a real date YYYY-MM-DD' });
   }
   if (errors.length) throw validationError(errors);
-  if (query.from && query.to && query.to < query.from) throw validationError([{ field: 'to', message: 'must not be before from' }]);
+  if (query.from && query.to && query.to < query.from)
+    throw validationError([{ field: 'to', message: 'must not be before from' }]);
   const from = query.from ? dayWindow(query.from, query.from, timeZone).start : ctx.now();
   const to = query.to ? dayWindow(query.to, query.to, timeZone).end : null;
   const limit = query.limit ?? 20;
   const after = query.cursor ? (decodeCursor(query.cursor, ['instant', 'uuid']) as [number, string]) : null;
-  if (after && (Math.abs(after[0]) > 8.64e15 || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after[1]))) throw validationError([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
-  const rows = await repo.listMeetingsOf(ctx.db, principal.userId, { from, to, status: query.status ?? null, after, limit });
+  if (
+    after &&
+    (Math.abs(after[0]) > 8.64e15 || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(after[1]))
+  )
+    throw validationError([{ field: 'cursor', message: 'is not a cursor this API returned' }]);
+  const rows = await repo.listMeetingsOf(ctx.db, principal.userId, {
+    from,
+    to,
+    status: query.status ?? null,
+    after,
+    limit,
+  });
   const loaded = await loadMeetings(ctx.db, rows);
-  return paginate(loaded, limit, (l) => [l.meeting.start, l.meeting.id], (l) => meetingView(l, askedTimeZone(query.timezone, l.meeting.timezone), principal));
+  return paginate(
+    loaded,
+    limit,
+    (l) => [l.meeting.start, l.meeting.id],
+    (l) => meetingView(l, askedTimeZone(query.timezone, l.meeting.timezone), principal),
+  );
 }
 
 /**
@@ -138,7 +164,7 @@ export async function changeMeeting(
   await inTransaction(ctx, async (tx) => {
     const ok = await repo.updateMeeting(tx, id, m.sequence, {
       title: input.title,
-      description: mode === 'replace' ? input.description ?? '' : input.description,
+      description: mode === 'replace' ? (input.description ?? '') : input.description,
       recurrence,
       start: time.start,
       end: time.end,
@@ -148,18 +174,24 @@ export async function changeMeeting(
     if (input.participants) {
       await repo.deleteParticipants(tx, id);
       await repo.insertParticipants(tx, id, people);
-      for (const p of removed) for (const hold of await repo.meetingHoldIds(tx, id, p.user_id!)) await deleteHold(tx, hold);
+      for (const p of removed)
+        for (const hold of await repo.meetingHoldIds(tx, id, p.user_id!)) await deleteHold(tx, hold);
     }
-    let lost;
     if (retime) {
       for (const o of loaded.occurrences) await deleteHolds(tx, 'meeting', o.id);
       await repo.deleteOccurrences(tx, id);
-      lost = await holdTime(tx, attendees, await repo.insertOccurrences(tx, id, slots));
-    } else {
-      lost = await holdTime(tx, checked, slots);
     }
+    const lost = retime
+      ? await holdTime(tx, attendees, await repo.insertOccurrences(tx, id, slots))
+      : await holdTime(tx, checked, slots);
     if (lost.length) throw meetingConflict(lost, timeZone);
-    await meetingEvent(ctx, tx, 'meeting.updated', id, removed.map((p) => p.user_id!));
+    await meetingEvent(
+      ctx,
+      tx,
+      'meeting.updated',
+      id,
+      removed.map((p) => p.user_id!),
+    );
   });
   return meetingView(await loadVisible(ctx.db, principal, id), timeZone, principal);
 }
@@ -177,9 +209,14 @@ export async function cancelMeeting(ctx: AppContext, principal: Principal, id: s
   const timeZone = askedTimeZone(zone, loaded.meeting.timezone);
   if (loaded.meeting.status !== 'cancelled') {
     await inTransaction(ctx, async (tx) => {
-      if (!(await repo.updateMeeting(tx, id, loaded.meeting.sequence, { status: 'cancelled' }))) throw changedMeanwhile();
+      if (!(await repo.updateMeeting(tx, id, loaded.meeting.sequence, { status: 'cancelled' })))
+        throw changedMeanwhile();
       for (const o of loaded.occurrences) await deleteHolds(tx, 'meeting', o.id);
-      await repo.setOccurrenceStatus(tx, loaded.occurrences.map((o) => o.id), 'cancelled');
+      await repo.setOccurrenceStatus(
+        tx,
+        loaded.occurrences.map((o) => o.id),
+        'cancelled',
+      );
       await meetingEvent(ctx, tx, 'meeting.cancelled', id);
     });
   }

@@ -35,13 +35,17 @@ export async function loadVisible(q: Queryable, principal: Principal, id: string
 /** Only the organiser changes or cancels a meeting (participants may decline). */
 export function requireOrganizer(loaded: LoadedMeeting, principal: Principal): void {
   if (loaded.meeting.organizer_id !== principal.userId) {
-    throw new AppError('forbidden', 'Only the organizer can change or cancel this meeting; participants may decline it');
+    throw new AppError(
+      'forbidden',
+      'Only the organizer can change or cancel this meeting; participants may decline it',
+    );
   }
 }
 
 /** Changes are refused once the whole meeting is cancelled. */
 export function requireConfirmed(loaded: LoadedMeeting): void {
-  if (loaded.meeting.status === 'cancelled') throw new AppError('conflict', 'The meeting is cancelled; create a new one');
+  if (loaded.meeting.status === 'cancelled')
+    throw new AppError('conflict', 'The meeting is cancelled; create a new one');
 }
 
 /**
@@ -72,7 +76,14 @@ export function meetingView(loaded: LoadedMeeting, timeZone: string, viewer: Pic
     status: meeting.status,
     sequence: meeting.sequence,
     ...(meeting.recurrence !== null
-      ? { occurrences: occurrences.map((o) => ({ number: o.number, start: at(o.start), end: at(o.end), status: o.status })) }
+      ? {
+          occurrences: occurrences.map((o) => ({
+            number: o.number,
+            start: at(o.start),
+            end: at(o.end),
+            status: o.status,
+          })),
+        }
       : {}),
     created_at: at(meeting.created_at.getTime()),
     updated_at: at(meeting.updated_at.getTime()),

@@ -51,7 +51,14 @@ export async function bookingEvent(
   await queueBookingEmails(ctx, tx, event, row, extra);
   // The hosts' chosen calendars: the event where it is theirs, gone where it no longer is.
   const current = row.status === 'confirmed' ? [row.owner_id, ...row.hosts.map((h) => h.user_id)] : [];
-  await queueCalendarWrites(ctx, tx, row.id, current, users.filter((u) => !current.includes(u)), () => bookingIcs(ctx, row));
+  await queueCalendarWrites(
+    ctx,
+    tx,
+    row.id,
+    current,
+    users.filter((u) => !current.includes(u)),
+    () => bookingIcs(ctx, row),
+  );
   return row;
 }
 
@@ -69,6 +76,11 @@ export async function meetingEvent(
   const meeting = await meetings.findMeeting(tx, meetingId);
   if (!meeting) return;
   const [loaded] = await loadMeetings(tx, [meeting]);
-  const users = [...loaded!.participants.flatMap((p) => (p.user_id === null ? [] : [p.user_id])), ...formerParticipants];
-  await enqueueDeliveries(ctx, tx, event, users, (hook) => ({ meeting: meetingView(loaded!, ZONE, { userId: hook.user_id, isAdmin: false }) }));
+  const users = [
+    ...loaded!.participants.flatMap((p) => (p.user_id === null ? [] : [p.user_id])),
+    ...formerParticipants,
+  ];
+  await enqueueDeliveries(ctx, tx, event, users, (hook) => ({
+    meeting: meetingView(loaded!, ZONE, { userId: hook.user_id, isAdmin: false }),
+  }));
 }

@@ -35,7 +35,10 @@ export function opsRoutes(app: TypedApp, ctx: AppContext): void {
   const Status = Type.Object({ status: Type.String() });
   app.get(
     '/healthz',
-    { config: { auth: 'none' }, schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } } },
+    {
+      config: { auth: 'none' },
+      schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } },
+    },
     async () => ({ status: 'ok' }),
   );
   app.get(
@@ -55,7 +58,10 @@ export function opsRoutes(app: TypedApp, ctx: AppContext): void {
   );
   app.get(
     '/metrics',
-    { config: { auth: 'none' }, schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] } },
+    {
+      config: { auth: 'none' },
+      schema: { tags: ['operations'], summary: 'Prometheus metrics', produces: ['text/plain'] },
+    },
     async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   );
 }

@@ -39,16 +39,32 @@ export async function insertSchedule(
 }
 
 /** Every new account starts with Mon–Fri 09:00–17:00 in its own zone, as its default. */
-export async function createDefaultSchedule(q: Queryable, user: { id: string; timezone: string }): Promise<ScheduleRow> {
-  return insertSchedule(q, { userId: user.id, name: 'Working hours', timezone: user.timezone, weekly: WORKING_HOURS, isDefault: true });
+export async function createDefaultSchedule(
+  q: Queryable,
+  user: { id: string; timezone: string },
+): Promise<ScheduleRow> {
+  return insertSchedule(q, {
+    userId: user.id,
+    name: 'Working hours',
+    timezone: user.timezone,
+    weekly: WORKING_HOURS,
+    isDefault: true,
+  });
 }
 
 export async function findSchedule(q: Queryable, id: string, forUpdate = false): Promise<ScheduleRow | undefined> {
-  const [row] = await q.query<ScheduleRow>(`SELECT ${COLUMNS} FROM schedules WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  const [row] = await q.query<ScheduleRow>(
+    `SELECT ${COLUMNS} FROM schedules WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   return row;
 }
 
-export async function defaultScheduleOf(q: Queryable, userId: string, forUpdate = false): Promise<ScheduleRow | undefined> {
+export async function defaultScheduleOf(
+  q: Queryable,
+  userId: string,
+  forUpdate = false,
+): Promise<ScheduleRow | undefined> {
   const [row] = await q.query<ScheduleRow>(
     `SELECT ${COLUMNS} FROM schedules WHERE user_id = $1 AND is_default${forUpdate ? ' FOR UPDATE' : ''}`,
     [userId],
@@ -80,7 +96,9 @@ export async function lockOwner(q: Queryable, userId: string): Promise<void> {
 }
 
 export async function clearDefault(q: Queryable, userId: string): Promise<void> {
-  await q.query('UPDATE schedules SET is_default = false, updated_at = now() WHERE user_id = $1 AND is_default', [userId]);
+  await q.query('UPDATE schedules SET is_default = false, updated_at = now() WHERE user_id = $1 AND is_default', [
+    userId,
+  ]);
 }
 
 export async function deleteSchedule(q: Queryable, id: string): Promise<void> {
@@ -101,12 +119,20 @@ export async function overridesOf(
   );
 }
 
-export async function replaceOverrides(q: Queryable, scheduleId: string, overrides: readonly { date: string; intervals: WallInterval[] }[]) {
+export async function replaceOverrides(
+  q: Queryable,
+  scheduleId: string,
+  overrides: readonly { date: string; intervals: WallInterval[] }[],
+) {
   await q.query('DELETE FROM schedule_overrides WHERE schedule_id = $1', [scheduleId]);
   await upsertOverrides(q, scheduleId, overrides);
 }
 
-export async function upsertOverrides(q: Queryable, scheduleId: string, overrides: readonly { date: string; intervals: WallInterval[] }[]) {
+export async function upsertOverrides(
+  q: Queryable,
+  scheduleId: string,
+  overrides: readonly { date: string; intervals: WallInterval[] }[],
+) {
   if (overrides.length === 0) return;
   await q.query(
     `INSERT INTO schedule_overrides (schedule_id, date, intervals)
@@ -132,7 +158,11 @@ async function loadRules(q: Queryable, where: string, params: unknown[], range?:
   );
 }
 
-const toRules = (row: RulesRow): ScheduleRules => ({ timeZone: row.timezone, weekly: row.weekly, overrides: row.overrides });
+const toRules = (row: RulesRow): ScheduleRules => ({
+  timeZone: row.timezone,
+  weekly: row.weekly,
+  overrides: row.overrides,
+});
 
 /**
  * The rules of these schedules in the domain's shape, keyed by schedule id. With `range`,

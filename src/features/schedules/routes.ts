@@ -12,7 +12,14 @@ export function scheduleRoutes(app: TypedApp, ctx: AppContext): void {
   const tags = ['schedules'];
   app.get(
     '/api/v1/schedules',
-    { schema: { tags, summary: 'Your schedules', querystring: PageQuery, response: { 200: pageOf(ScheduleSchema), ...problems(400, 401) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Your schedules',
+        querystring: PageQuery,
+        response: { 200: pageOf(ScheduleSchema), ...problems(400, 401) },
+      },
+    },
     async (request) => schedules.listSchedules(ctx, principalOf(request), request.query),
   );
   app.post(
@@ -21,16 +28,25 @@ export function scheduleRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Create a schedule',
-        description: 'Weekly wall-clock hours in the schedule\'s own time zone, plus date overrides. The first schedule, or one sent with is_default: true, becomes the default.',
+        description:
+          "Weekly wall-clock hours in the schedule's own time zone, plus date overrides. The first schedule, or one sent with is_default: true, becomes the default.",
         body: ScheduleBody,
         response: { 201: ScheduleSchema, ...problems(400, 401, 403) },
       },
     },
-    async (request, reply) => reply.code(201).send(await schedules.createSchedule(ctx, principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await schedules.createSchedule(ctx, principalOf(request), request.body)),
   );
   app.get(
     '/api/v1/schedules/:id',
-    { schema: { tags, summary: 'One of your schedules', params: IdParams, response: { 200: ScheduleSchema, ...problems(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'One of your schedules',
+        params: IdParams,
+        response: { 200: ScheduleSchema, ...problems(400, 401, 404) },
+      },
+    },
     async (request) => schedules.getSchedule(ctx, principalOf(request), request.params.id),
   );
   app.patch(
@@ -39,7 +55,8 @@ export function scheduleRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Change the fields given',
-        description: 'Sent `overrides` replace all overrides. Setting is_default: true moves the default here; the default cannot be unset (409).',
+        description:
+          'Sent `overrides` replace all overrides. Setting is_default: true moves the default here; the default cannot be unset (409).',
         params: IdParams,
         body: SchedulePatch,
         response: { 200: ScheduleSchema, ...problems(400, 401, 403, 404, 409) },

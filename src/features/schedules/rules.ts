@@ -6,12 +6,17 @@ import { toWallIntervals, type WallInterval, type WeeklyHours } from '../../doma
 import type { FieldError } from '../../http/errors';
 
 /** Checks one day's intervals, pushing field errors; returns them sorted and merged. */
-export function checkDayIntervals(intervals: readonly WallInterval[], field: string, errors: FieldError[]): WallInterval[] {
+export function checkDayIntervals(
+  intervals: readonly WallInterval[],
+  field: string,
+  errors: FieldError[],
+): WallInterval[] {
   const minutes = [];
   for (const [i, interval] of intervals.entries()) {
     const start = parseWallTime(interval.start);
     const end = parseWallTime(interval.end, { allow24: true });
-    if (start === null) errors.push({ field: `${field}[${i}].start`, message: 'must be a time HH:MM from 00:00 to 23:59' });
+    if (start === null)
+      errors.push({ field: `${field}[${i}].start`, message: 'must be a time HH:MM from 00:00 to 23:59' });
     if (end === null) errors.push({ field: `${field}[${i}].end`, message: 'must be a time HH:MM from 00:00 to 24:00' });
     if (start !== null && end !== null) {
       if (end <= start) errors.push({ field: `${field}[${i}].end`, message: 'must be after start' });

@@ -3,7 +3,10 @@ import { Type, type Static } from 'typebox';
 import { CalendarDate, TimeZoneName, Uuid, WallTime } from '../../http/schemas';
 
 export const WallIntervalSchema = Type.Object(
-  { start: WallTime, end: Type.String({ maxLength: 5, description: 'HH:MM; 24:00 means the end of the day', examples: ['17:00'] }) },
+  {
+    start: WallTime,
+    end: Type.String({ maxLength: 5, description: 'HH:MM; 24:00 means the end of the day', examples: ['17:00'] }),
+  },
   { additionalProperties: false },
 );
 const DayIntervals = Type.Array(WallIntervalSchema, { maxItems: 48 });
@@ -20,14 +23,22 @@ export const WeeklySchema = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'Wall-clock hours per weekday in the schedule\'s time zone; a weekday left out has no hours',
-    examples: [{ monday: [{ start: '09:00', end: '17:00' }], tuesday: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }] }],
+    description: "Wall-clock hours per weekday in the schedule's time zone; a weekday left out has no hours",
+    examples: [
+      {
+        monday: [{ start: '09:00', end: '17:00' }],
+        tuesday: [
+          { start: '09:00', end: '12:00' },
+          { start: '13:00', end: '17:00' },
+        ],
+      },
+    ],
   },
 );
 
 export const OverrideSchema = Type.Object(
   { date: CalendarDate, intervals: DayIntervals },
-  { additionalProperties: false, description: 'The hours of one date, replacing its weekday\'s; [] = not available' },
+  { additionalProperties: false, description: "The hours of one date, replacing its weekday's; [] = not available" },
 );
 
 const Name = Type.String({ minLength: 1, maxLength: 100, examples: ['Working hours'] });

@@ -68,7 +68,12 @@ export async function listSchedules(ctx: AppContext, principal: Principal, query
   const limit = query.limit ?? 20;
   const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
   const rows = await repo.listSchedules(ctx.db, principal.userId, after, limit);
-  const page = paginate(rows, limit, (r) => [r.created_at_key, r.id], (r) => r);
+  const page = paginate(
+    rows,
+    limit,
+    (r) => [r.created_at_key, r.id],
+    (r) => r,
+  );
   return { data: await Promise.all(page.data.map((r) => view(ctx.db, r))), next_cursor: page.next_cursor };
 }
 
@@ -104,7 +109,10 @@ export async function deleteSchedule(ctx: AppContext, principal: Principal, id: 
     await repo.lockOwner(tx, principal.userId);
     const current = await ownSchedule(tx, principal, id, true);
     if (current.is_default) {
-      throw new AppError('schedule_in_use', 'The default schedule cannot be deleted; make another one the default first');
+      throw new AppError(
+        'schedule_in_use',
+        'The default schedule cannot be deleted; make another one the default first',
+      );
     }
     await tx.query('SAVEPOINT del');
     try {

@@ -88,7 +88,10 @@ export function bookingPage(link: LinkPageData): string {
 }
 
 export function notFoundPage(): string {
-  return layout('Not found', '<h1>This booking link does not exist</h1><p>It may have been turned off or mistyped.</p>');
+  return layout(
+    'Not found',
+    '<h1>This booking link does not exist</h1><p>It may have been turned off or mistyped.</p>',
+  );
 }
 
 /**

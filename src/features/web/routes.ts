@@ -33,7 +33,14 @@ export function webRoutes(app: TypedApp, ctx: AppContext): void {
 
   app.get(
     '/app',
-    { config: { auth: 'none' }, schema: { tags: ['web'], summary: 'The host pages: sign up or log in, event types, availability, bookings (HTML)', produces: ['text/html'] } },
+    {
+      config: { auth: 'none' },
+      schema: {
+        tags: ['web'],
+        summary: 'The host pages: sign up or log in, event types, availability, bookings (HTML)',
+        produces: ['text/html'],
+      },
+    },
     async (_request, reply) => reply.headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(hostPage()),
   );
 

@@ -51,7 +51,9 @@ export class WebhookDispatcher extends QueueWorker {
     const free = CONCURRENCY - this.inFlight.size;
     const now = this.ctx.now();
     if (free <= 0 || !(await repo.anyDue(this.ctx.db, new Date(now)))) return 0;
-    const claimed = await repo.claimDue(queueWriter(this.ctx.db), new Date(now), new Date(now + LEASE_MS), free, [...this.inFlight.keys()]);
+    const claimed = await repo.claimDue(queueWriter(this.ctx.db), new Date(now), new Date(now + LEASE_MS), free, [
+      ...this.inFlight.keys(),
+    ]);
     for (const d of claimed) {
       const attempt = this.attempt(d).finally(() => this.inFlight.delete(d.webhook_id));
       this.inFlight.set(d.webhook_id, attempt);
@@ -75,7 +77,10 @@ export class WebhookDispatcher extends QueueWorker {
           'x-slotwise-signature': signature(d.secret, timestamp, d.body),
         },
         d.body,
-        { signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.abort.signal]), allowPrivate: this.ctx.config.outboundAllowPrivate },
+        {
+          signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.abort.signal]),
+          allowPrivate: this.ctx.config.outboundAllowPrivate,
+        },
       );
       // A redirect is not followed (it could point anywhere): it is a failed attempt.
       if (responseStatus < 200 || responseStatus > 299) error = `HTTP ${responseStatus}`;
@@ -92,13 +97,17 @@ export class WebhookDispatcher extends QueueWorker {
         status: delivered ? 'delivered' : giveUp ? 'failed' : 'pending',
         responseStatus,
         error: error === null ? null : error.slice(0, 500),
-        next: delivered || giveUp ? null : new Date(at + retryDelayMs(d.attempts, this.ctx.config.deliveryRetrySeconds * 1000)),
+        next:
+          delivered || giveUp
+            ? null
+            : new Date(at + retryDelayMs(d.attempts, this.ctx.config.deliveryRetrySeconds * 1000)),
         at: new Date(at),
       });
     } catch (e) {
       // The lease runs out and the delivery is attempted again: at least once.
       this.log.warn({ err: e, delivery: d.id }, 'webhook dispatcher: could not record an attempt');
     }
-    if (!delivered) this.log.info({ delivery: d.id, webhook: d.webhook_id, attempt: d.attempts, error }, 'webhook delivery failed');
+    if (!delivered)
+      this.log.info({ delivery: d.id, webhook: d.webhook_id, attempt: d.attempts, error }, 'webhook delivery failed');
   }
 }

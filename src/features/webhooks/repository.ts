@@ -122,7 +122,13 @@ export type ClaimedDelivery = DeliveryRow & { seq: string; lease: string; url: s
  * after a crash) tries it again only once the lease has run out. SKIP LOCKED: dispatchers
  * of several processes never wait for each other nor take the same row.
  */
-export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit: number, busy: readonly string[]): Promise<ClaimedDelivery[]> {
+export async function claimDue(
+  q: Queryable,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+  busy: readonly string[],
+): Promise<ClaimedDelivery[]> {
   const rows = await q.query<ClaimedDelivery>(
     `WITH oldest AS (
        SELECT DISTINCT ON (webhook_id) id FROM webhook_deliveries
@@ -147,7 +153,15 @@ export async function claimDue(q: Queryable, now: Date, leaseUntil: Date, limit:
 /** Records an attempt's outcome, unless its lease was lost meanwhile (another claim took the row over). */
 export async function recordAttempt(
   q: Queryable,
-  d: { id: string; lease: string; status: DeliveryStatus; responseStatus: number | null; error: string | null; next: Date | null; at: Date },
+  d: {
+    id: string;
+    lease: string;
+    status: DeliveryStatus;
+    responseStatus: number | null;
+    error: string | null;
+    next: Date | null;
+    at: Date;
+  },
 ): Promise<void> {
   await q.query(
     `UPDATE webhook_deliveries
@@ -180,10 +194,10 @@ export async function listDeliveries(q: Queryable, webhookId: string, before: nu
 }
 
 export async function findDelivery(q: Queryable, webhookId: string, id: string): Promise<DeliveryRow | undefined> {
-  const [row] = await q.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.webhook_id = $1 AND d.id = $2`, [
-    webhookId,
-    id,
-  ]);
+  const [row] = await q.query<DeliveryRow>(
+    `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.webhook_id = $1 AND d.id = $2`,
+    [webhookId, id],
+  );
   return row;
 }
 

@@ -21,7 +21,14 @@ export function webhookRoutes(app: TypedApp, ctx: AppContext): void {
   const tags = ['webhooks'];
   app.get(
     '/api/v1/webhooks',
-    { schema: { tags, summary: 'Your webhooks', querystring: PageQuery, response: { 200: pageOf(WebhookSchema), ...problems(400, 401) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Your webhooks',
+        querystring: PageQuery,
+        response: { 200: pageOf(WebhookSchema), ...problems(400, 401) },
+      },
+    },
     async (request) => webhooks.listWebhooks(ctx, principalOf(request), request.query),
   );
   app.post(
@@ -35,11 +42,19 @@ export function webhookRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 201: WebhookSchema, ...problems(400, 401) },
       },
     },
-    async (request, reply) => reply.code(201).send(await webhooks.createWebhook(ctx, principalOf(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await webhooks.createWebhook(ctx, principalOf(request), request.body)),
   );
   app.get(
     '/api/v1/webhooks/:id',
-    { schema: { tags, summary: 'One of your webhooks', params: IdParams, response: { 200: WebhookSchema, ...problems(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'One of your webhooks',
+        params: IdParams,
+        response: { 200: WebhookSchema, ...problems(400, 401, 404) },
+      },
+    },
     async (request) => webhooks.getWebhook(ctx, principalOf(request), request.params.id),
   );
   app.patch(
@@ -48,7 +63,8 @@ export function webhookRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Change the fields given',
-        description: '`active: false` pauses deliveries of new events. A new `secret` signs the deliveries sent from then on.',
+        description:
+          '`active: false` pauses deliveries of new events. A new `secret` signs the deliveries sent from then on.',
         params: IdParams,
         body: WebhookPatch,
         response: { 200: WebhookSchema, ...problems(400, 401, 404) },
@@ -91,7 +107,8 @@ export function webhookRoutes(app: TypedApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'The delivery log of a webhook, newest first',
-        description: 'Each delivery with its status (pending, delivered, failed), attempts, last answer or error, and the body sent.',
+        description:
+          'Each delivery with its status (pending, delivered, failed), attempts, last answer or error, and the body sent.',
         params: IdParams,
         querystring: PageQuery,
         response: { 200: pageOf(DeliverySchema), ...problems(400, 401, 404) },
@@ -101,7 +118,14 @@ export function webhookRoutes(app: TypedApp, ctx: AppContext): void {
   );
   app.get(
     '/api/v1/webhooks/:id/deliveries/:delivery_id',
-    { schema: { tags, summary: 'One delivery', params: DeliveryParams, response: { 200: DeliverySchema, ...problems(400, 401, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'One delivery',
+        params: DeliveryParams,
+        response: { 200: DeliverySchema, ...problems(400, 401, 404) },
+      },
+    },
     async (request) => webhooks.getDelivery(ctx, principalOf(request), request.params.id, request.params.delivery_id),
   );
   app.post(
@@ -115,6 +139,9 @@ export function webhookRoutes(app: TypedApp, ctx: AppContext): void {
         response: { 202: DeliverySchema, ...problems(400, 401, 404, 409) },
       },
     },
-    async (request, reply) => reply.code(202).send(await webhooks.redeliver(ctx, principalOf(request), request.params.id, request.params.delivery_id)),
+    async (request, reply) =>
+      reply
+        .code(202)
+        .send(await webhooks.redeliver(ctx, principalOf(request), request.params.id, request.params.delivery_id)),
   );
 }

@@ -3,7 +3,12 @@ import { Type, type Static } from 'typebox';
 import { Uuid } from '../../http/schemas';
 import { SUBSCRIBABLE } from '../notifications/events';
 
-const Url = Type.String({ minLength: 1, maxLength: 2000, description: 'http(s) URL the deliveries are POSTed to', examples: ['https://example.com/hooks/slotwise'] });
+const Url = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  description: 'http(s) URL the deliveries are POSTed to',
+  examples: ['https://example.com/hooks/slotwise'],
+});
 const Events = Type.Array(Type.Union(SUBSCRIBABLE.map((e) => Type.Literal(e))), {
   minItems: 1,
   maxItems: SUBSCRIBABLE.length,
@@ -13,10 +18,16 @@ const Events = Type.Array(Type.Union(SUBSCRIBABLE.map((e) => Type.Literal(e))), 
 const Secret = Type.String({
   minLength: 1,
   maxLength: 200,
-  description: 'Key of the HMAC-SHA256 signature of each delivery (one is generated when left out; it is shown only when set)',
+  description:
+    'Key of the HMAC-SHA256 signature of each delivery (one is generated when left out; it is shown only when set)',
 });
 
-export const WebhookBody = Type.Object({ url: Url, events: Events, secret: Type.Optional(Secret), active: Type.Optional(Type.Boolean()) });
+export const WebhookBody = Type.Object({
+  url: Url,
+  events: Events,
+  secret: Type.Optional(Secret),
+  active: Type.Optional(Type.Boolean()),
+});
 export type WebhookBody = Static<typeof WebhookBody>;
 
 export const WebhookPatch = Type.Object({
@@ -32,7 +43,9 @@ export const WebhookSchema = Type.Object({
   url: Type.String(),
   events: Type.Array(Type.String()),
   active: Type.Boolean(),
-  secret: Type.Optional(Type.String({ description: 'Only in the answer that sets it (creation, or a PATCH/PUT with a secret)' })),
+  secret: Type.Optional(
+    Type.String({ description: 'Only in the answer that sets it (creation, or a PATCH/PUT with a secret)' }),
+  ),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

@@ -57,7 +57,10 @@ export const MAX_WEBHOOKS = 20;
 export async function createWebhook(ctx: AppContext, principal: Principal, input: WebhookBody) {
   const url = checkUrl(input.url);
   if ((await repo.countWebhooks(ctx.db, principal.userId)) >= MAX_WEBHOOKS) {
-    throw new AppError('conflict', `You have ${MAX_WEBHOOKS} webhooks already, the most one user may have: delete one first`);
+    throw new AppError(
+      'conflict',
+      `You have ${MAX_WEBHOOKS} webhooks already, the most one user may have: delete one first`,
+    );
   }
   const row = await repo.insertWebhook(ctx.db, {
     userId: principal.userId,
@@ -74,7 +77,12 @@ export async function listWebhooks(ctx: AppContext, principal: Principal, query:
   const limit = query.limit ?? 20;
   const after = query.cursor ? (decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string]) : undefined;
   const rows = await repo.listWebhooks(ctx.db, principal.userId, after, limit);
-  return paginate(rows, limit, (r) => [r.created_at_key, r.id], (r) => view(r));
+  return paginate(
+    rows,
+    limit,
+    (r) => [r.created_at_key, r.id],
+    (r) => view(r),
+  );
 }
 
 export async function getWebhook(ctx: AppContext, principal: Principal, id: string) {
@@ -82,7 +90,13 @@ export async function getWebhook(ctx: AppContext, principal: Principal, id: stri
 }
 
 /** PATCH changes the fields given; PUT (replace) also resets `active` when left out (a new secret only when given). */
-export async function updateWebhook(ctx: AppContext, principal: Principal, id: string, input: WebhookPatch, mode: 'patch' | 'replace') {
+export async function updateWebhook(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  input: WebhookPatch,
+  mode: 'patch' | 'replace',
+) {
   const row = await repo.updateWebhook(
     ctx.db,
     principal.userId,
@@ -91,7 +105,7 @@ export async function updateWebhook(ctx: AppContext, principal: Principal, id: s
       url: input.url === undefined ? undefined : checkUrl(input.url),
       events: input.events === undefined ? undefined : uniqueEvents(input.events),
       secret: input.secret,
-      active: mode === 'replace' ? input.active ?? true : input.active,
+      active: mode === 'replace' ? (input.active ?? true) : input.active,
     },
     new Date(ctx.now()),
   );
@@ -104,7 +118,12 @@ export async function deleteWebhook(ctx: AppContext, principal: Principal, id: s
 }
 
 /** The webhook's deliveries, newest first. */
-export async function listDeliveries(ctx: AppContext, principal: Principal, id: string, query: { limit?: number; cursor?: string }) {
+export async function listDeliveries(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  query: { limit?: number; cursor?: string },
+) {
   await ownWebhook(ctx, principal, id);
   const limit = query.limit ?? 20;
   const before = query.cursor ? (decodeCursor(query.cursor, ['sequence']) as [number])[0] : undefined;
