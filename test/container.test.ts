@@ -22,7 +22,7 @@ import {
   serviceEnv,
   stageEnv,
 } from './helpers/container-files';
-import { freePort, http, type ServerProcess, waitReady } from './helpers/process';
+import { freePort, http, type ServerProcess } from './helpers/process';
 import { createTestDatabase, STORES } from './helpers/stores';
 
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -121,12 +121,32 @@ async function runOnce(
   withEntrypoint = true,
 ): Promise<{ code: number | null; output: string }> {
   const proc = startContainerProcess(args, env, withEntrypoint);
-  const deadline = setTimeout(() => proc.child.kill('SIGKILL'), 120_000);
+  const deadline = setTimeout(() => proc.child.kill('SIGKILL'), 240_000);
   try {
     return { code: await proc.exited, output: proc.output() };
   } finally {
     clearTimeout(deadline);
   }
+}
+
+/**
+ * Waits until the server answers /readyz as ours does (or exits). A generous limit: the image's
+ * own start period is 60 s, and on these shared 2-CPU machines a cold start (tsx compiling the
+ * source, PGlite's WebAssembly) has taken longer than that under load.
+ */
+async function waitReady(proc: ServerProcess): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline && proc.child.exitCode === null && proc.child.signalCode === null) {
+    try {
+      const res = await fetch(`${proc.base}/readyz`);
+      if (res.ok && res.headers.get('x-request-id') && ((await res.json()) as { status?: string }).status === 'ready')
+        return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not ready (${proc.child.exitCode === null ? 'still starting' : 'exited'}): ${proc.output()}`);
 }
 
 /** The image's HEALTHCHECK against a server started with this environment. */
@@ -147,7 +167,7 @@ async function stop(proc: ServerProcess): Promise<number | null> {
   return proc.exited;
 }
 
-describe('the container image and compose file', { timeout: 300_000 }, () => {
+describe('the container image and compose file', { timeout: 600_000 }, () => {
   before(() => {
     // Said in the test output, so a run shows which of these it could do.
     console.log(
